@@ -1,0 +1,67 @@
+/** Configuration problems as data, the one error that carries them, and their compiler-style text. */
+
+/** Stable codes of configuration problems. */
+export type IssueCode =
+  | "toml_syntax"
+  | "file_unreadable"
+  | "file_not_found"
+  | "not_utf8"
+  | "unknown_section"
+  | "unknown_key"
+  | "invalid_value"
+  | "coerced_value"
+  | "unknown_llm_config"
+  | "reserved_name"
+  | "nested_section"
+  | "unknown_condenser_type"
+  | "fallback_cycle"
+  | "unset_variable"
+  | "invalid_env"
+  | "invalid_flag";
+
+/** One problem in the configuration, located as precisely as its source allows. */
+export interface ConfigIssue {
+  severity: "error" | "warning";
+  code: IssueCode;
+  message: string;
+  /** The file, or `<env>` / `<cli>` when the problem came from a variable or a flag. */
+  file: string;
+  /** 1-based; 0 when unknown (env, CLI). */
+  line: number;
+  /** 1-based; 0 when unknown. */
+  column: number;
+  /** The section in TOML spelling (`llm.gpt3`), or null. */
+  section: string | null;
+  /** The key in TOML spelling, or null. */
+  key: string | null;
+  /** A did-you-mean candidate, or null. */
+  suggestion: string | null;
+}
+
+/** Thrown by `loadConfig` with every error found in one pass (and the warnings beside them). */
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+  /** Errors and warnings, sorted by file and line. */
+  readonly issues: readonly ConfigIssue[];
+
+  constructor(issues: readonly ConfigIssue[]) {
+    const errors = issues.filter((issue) => issue.severity === "error");
+    super(
+      `invalid configuration: ${errors.length} error${errors.length === 1 ? "" : "s"}\n${issues.map(formatIssue).join("\n")}`,
+    );
+    this.issues = issues;
+  }
+}
+
+/** Renders an issue as `file:line:col: error: message` so terminals and editors link it. */
+export function formatIssue(issue: ConfigIssue): string {
+  const where = issue.line > 0 ? `${issue.file}:${issue.line}:${issue.column}` : issue.file;
+  return `${where}: ${issue.severity}: ${issue.message}`;
+}
+
+/** Orders issues by file, then line, then column. */
+export function sortIssues(issues: readonly ConfigIssue[]): ConfigIssue[] {
+  return [...issues].sort(
+    (a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column,
+  );
+}

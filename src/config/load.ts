@@ -1,0 +1,206 @@
+/**
+ * `loadConfig`: the layers (files, environment, CLI flags) → one validated, immutable `Config`, or one
+ * `ConfigError` carrying every problem found, each located at file:line:column.
+ */
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { parseEnv } from "node:util";
+import { collectLayers, type FileLayer } from "./collect.ts";
+import { applyEnvironment } from "./environment.ts";
+import { type ConfigIssue, ConfigError, sortIssues } from "./issues.ts";
+import { findLayerFiles } from "./layers.ts";
+import { findPosition, locateKeys, type Position, readTomlFile } from "./parse.ts";
+import { type CliOverrides, type Resolution, resolveCollected } from "./resolve.ts";
+import type {
+  ResolvedAgentConfig,
+  ResolvedCondenserConfig,
+  ResolvedCoreConfig,
+  ResolvedKubernetesConfig,
+  ResolvedLlmConfig,
+  ResolvedMcpConfig,
+  ResolvedModelRoutingConfig,
+  ResolvedSandboxConfig,
+  ResolvedSecurityConfig,
+} from "./schema.ts";
+import type { PendingIssue, ValueSource } from "./sources.ts";
+import { didYouMean } from "./suggest.ts";
+
+/** Options of `loadConfig`. */
+export interface LoadConfigOptions {
+  /** The project file; a missing explicit file is an error. @default "./config.toml" (missing: defaults) */
+  configFile?: string | undefined;
+  /** Directory that relative paths resolve against. @default process.cwd() */
+  cwd?: string | undefined;
+  /** Environment for `LLM_*` overrides and `${VAR}` references. @default process.env plus `./.env` */
+  env?: Readonly<Record<string, string | undefined>> | undefined;
+  /** CLI flags (`-l`, `-c`, `-i`, `-b`). */
+  cli?: CliOverrides | undefined;
+  /** Read the user-level files (`~/.config/llmconf/config.toml`, `~/.openhands/config.toml`). @default true */
+  userFiles?: boolean | undefined;
+}
+
+/** Why an agent uses the LLM config it uses. */
+export type LlmConfigReason = "agent" | "base-agent" | "cli" | "default";
+
+/** A resolved configuration: every section validated, every named config inherited. Immutable. */
+export interface Config {
+  readonly core: Readonly<ResolvedCoreConfig>;
+  /** Every LLM config by name; `llm` is the default (the `-l` choice when one was given). */
+  readonly llms: Readonly<Record<string, Readonly<ResolvedLlmConfig>>>;
+  /** Every agent config by name; `agent` is the base `[agent]`. */
+  readonly agents: Readonly<Record<string, Readonly<ResolvedAgentConfig>>>;
+  readonly condenser: Readonly<ResolvedCondenserConfig> | null;
+  readonly condensers: Readonly<Record<string, Readonly<ResolvedCondenserConfig>>>;
+  readonly sandbox: Readonly<ResolvedSandboxConfig>;
+  readonly security: Readonly<ResolvedSecurityConfig>;
+  readonly mcp: Readonly<ResolvedMcpConfig>;
+  readonly kubernetes: Readonly<ResolvedKubernetesConfig>;
+  readonly model_routing: Readonly<ResolvedModelRoutingConfig>;
+  readonly extended: Readonly<Record<string, unknown>>;
+  /** The name of the config agents without `llm_config` use: `llm`, or the `-l` choice. */
+  readonly defaultLlmName: string;
+  /** The files read, lowest layer first. */
+  readonly files: readonly string[];
+  /** Warnings (e.g. coerced values); errors never reach a `Config`. */
+  readonly warnings: readonly ConfigIssue[];
+  /** Where every field of every section came from. */
+  readonly provenance: Resolution["provenance"];
+  /** The LLM config of that name; an unknown name throws a `ConfigError` with a did-you-mean. */
+  getLlmConfig(name?: string): Readonly<ResolvedLlmConfig>;
+  /** The agent config of that name, or the base `[agent]` when the agent has no section. */
+  getAgentConfig(name?: string): Readonly<ResolvedAgentConfig>;
+  /** The LLM config an agent uses: its `llm_config`, else `[agent]`'s, else the default. */
+  getLlmConfigForAgent(name?: string): Readonly<ResolvedLlmConfig>;
+  /** The name of the LLM config an agent uses, and why. */
+  llmConfigNameForAgent(name?: string): { name: string; reason: LlmConfigReason };
+  /** The file position of a value's source (parses positions on first use). */
+  locate(source: ValueSource): Promise<Position | undefined>;
+}
+
+/**
+ * Loads, validates and resolves the configuration.
+ * @example
+ * const config = await loadConfig({ configFile: "config.toml" });
+ * config.getLlmConfigForAgent("RepoExplorerAgent").model; // "gpt-4o-mini"
+ */
+export async function loadConfig(options: LoadConfigOptions = {}): Promise<Config> {
+  const cwd = resolve(options.cwd ?? process.cwd());
+  const env = options.env ?? withDotEnv(process.env, cwd);
+  const texts = new Map<string, string>();
+  const layers: FileLayer[] = [];
+  const pending: PendingIssue[] = [];
+  const early: ConfigIssue[] = [];
+  for (const layer of findLayerFiles({ cwd, env, configFile: options.configFile, userFiles: options.userFiles })) {
+    const read = readTomlFile(layer.file);
+    if (read.ok) {
+      texts.set(layer.file, read.text);
+      layers.push({ file: layer.file, data: read.data });
+    } else if (layer.required || read.issue.code !== "file_not_found") {
+      early.push(read.issue);
+    }
+  }
+  const collected = collectLayers(layers, env);
+  pending.push(...applyEnvironment(collected, env));
+  const resolution = resolveCollected(collected, options.cli ?? {}, cwd);
+  pending.push(...resolution.issues);
+
+  const issues = sortIssues([...early, ...(await locateIssues(pending, texts))]);
+  if (issues.some((issue) => issue.severity === "error")) throw new ConfigError(issues);
+  return createConfig(resolution, [...texts.keys()], issues, texts);
+}
+
+/** `process.env` over the variables of `./.env`, as OpenHands loads them (real variables win). */
+function withDotEnv(env: NodeJS.ProcessEnv, cwd: string): Record<string, string | undefined> {
+  try {
+    return { ...parseEnv(readFileSync(resolve(cwd, ".env"), "utf8")), ...env };
+  } catch {
+    return env;
+  }
+}
+
+async function locateIssues(pending: readonly PendingIssue[], texts: ReadonlyMap<string, string>): Promise<ConfigIssue[]> {
+  const located: ConfigIssue[] = [];
+  for (const issue of pending) {
+    const text = texts.get(issue.file);
+    const position = text !== undefined && issue.path.length > 0 ? findPosition(await locateKeys(text), issue.path) : undefined;
+    const { path: _path, ...rest } = issue;
+    located.push({ ...rest, line: position?.line ?? 0, column: position?.column ?? 0 });
+  }
+  return located;
+}
+
+function unknownName(kind: "LLM" | "agent", name: string, known: readonly string[]): ConfigError {
+  const suggestion = didYouMean(name, known) ?? null;
+  return new ConfigError([
+    {
+      severity: "error",
+      code: "unknown_llm_config",
+      message: `unknown ${kind} config "${name}"${suggestion ? `; did you mean "${suggestion}"?` : ""} Defined: ${known.join(", ")}`,
+      file: "<lookup>",
+      line: 0,
+      column: 0,
+      section: null,
+      key: null,
+      suggestion,
+    },
+  ]);
+}
+
+function createConfig(
+  resolution: Resolution,
+  files: string[],
+  warnings: ConfigIssue[],
+  texts: ReadonlyMap<string, string>,
+): Config {
+  const { llms, agents, provenance, defaultLlmName } = resolution;
+  const llmConfigNameForAgent = (name = "agent"): { name: string; reason: LlmConfigReason } => {
+    const agentName = agents[name] ? name : "agent";
+    const agent = agents[agentName] as ResolvedAgentConfig;
+    if (agent.llm_config !== null) {
+      const origin = provenance.agents[agentName]?.llm_config;
+      const own = agentName !== "agent" && origin !== undefined && !origin.inherited;
+      return { name: agent.llm_config, reason: own ? "agent" : "base-agent" };
+    }
+    return { name: defaultLlmName, reason: defaultLlmName === "llm" ? "default" : "cli" };
+  };
+  const getLlmConfig = (name = "llm") => {
+    const found = llms[name];
+    if (!found) throw unknownName("LLM", name, Object.keys(llms));
+    return found;
+  };
+  const config: Config = {
+    core: resolution.core,
+    llms,
+    agents,
+    condenser: resolution.condenser,
+    condensers: resolution.condensers,
+    sandbox: resolution.sandbox,
+    security: resolution.security,
+    mcp: resolution.mcp,
+    kubernetes: resolution.kubernetes,
+    model_routing: resolution.model_routing,
+    extended: resolution.extended,
+    defaultLlmName,
+    files,
+    warnings,
+    provenance,
+    getLlmConfig,
+    getAgentConfig: (name = "agent") => agents[name] ?? (agents.agent as ResolvedAgentConfig),
+    getLlmConfigForAgent: (name = "agent") => getLlmConfig(llmConfigNameForAgent(name).name),
+    llmConfigNameForAgent,
+    locate: async (source) => {
+      if (source.kind !== "file") return undefined;
+      const text = texts.get(source.file);
+      return text === undefined ? undefined : findPosition(await locateKeys(text), source.path);
+    },
+  };
+  return deepFreeze(config);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+}

@@ -1,0 +1,440 @@
+/**
+ * Pure resolution: collected layers → validated sections, named configs resolved by inheritance
+ * (`[llm.X]` = `[llm]` overlaid with its own keys), derived defaults, and the source of every value.
+ */
+import { isAbsolute, resolve as resolvePath } from "node:path";
+import type { z } from "zod";
+import type { CollectedConfig, NamedSection } from "./collect.ts";
+import {
+  agentSchema,
+  condenserSchemas,
+  fieldNames,
+  llmSchema,
+  type PlainSectionName,
+  plainSectionSchemas,
+  type ResolvedAgentConfig,
+  type ResolvedCondenserConfig,
+  type ResolvedCoreConfig,
+  type ResolvedKubernetesConfig,
+  type ResolvedLlmConfig,
+  type ResolvedMcpConfig,
+  type ResolvedModelRoutingConfig,
+  type ResolvedSandboxConfig,
+  type ResolvedSecurityConfig,
+  SECRET_FIELDS,
+} from "./schema.ts";
+import { type Assignments, issueOrigin, type PendingIssue, type ValueSource } from "./sources.ts";
+import { didYouMean } from "./suggest.ts";
+
+/** The origin of one resolved field: its source, and whether a named section took it from its base. */
+export interface FieldProvenance {
+  source: ValueSource;
+  /** True when a named section did not set the field and took it from `[llm]` / `[agent]`. */
+  inherited: boolean;
+}
+
+/** The provenance of every field of one resolved section. */
+export type SectionProvenance = Readonly<Record<string, FieldProvenance>>;
+
+/** Everything resolution produces, before it is wrapped into the public `Config`. */
+export interface Resolution {
+  core: ResolvedCoreConfig;
+  security: ResolvedSecurityConfig;
+  sandbox: ResolvedSandboxConfig;
+  mcp: ResolvedMcpConfig;
+  kubernetes: ResolvedKubernetesConfig;
+  model_routing: ResolvedModelRoutingConfig;
+  extended: Record<string, unknown>;
+  llms: Record<string, ResolvedLlmConfig>;
+  agents: Record<string, ResolvedAgentConfig>;
+  condenser: ResolvedCondenserConfig | null;
+  condensers: Record<string, ResolvedCondenserConfig>;
+  /** The LLM config agents without an `llm_config` use: `llm`, or the `-l` choice. */
+  defaultLlmName: string;
+  provenance: {
+    llms: Record<string, SectionProvenance>;
+    agents: Record<string, SectionProvenance>;
+    sections: Record<PlainSectionName, SectionProvenance>;
+  };
+  issues: PendingIssue[];
+}
+
+/** CLI flags that override configuration (highest layer). */
+export interface CliOverrides {
+  /** `-l NAME`: the default LLM config for agents that do not name one (H4). */
+  llmConfig?: string | undefined;
+  /** `-c NAME`: `core.default_agent`. */
+  agentCls?: string | undefined;
+  /** `-i N`: `core.max_iterations`. */
+  maxIterations?: number | string | undefined;
+  /** `-b USD`: `core.max_budget_per_task`. */
+  maxBudgetPerTask?: number | string | undefined;
+}
+
+const AZURE_API_VERSION = "2024-12-01-preview";
+
+/** Resolves collected layers into validated, inherited configs with provenance; problems go to `issues`. */
+export function resolveCollected(collected: CollectedConfig, cli: CliOverrides, cwd: string): Resolution {
+  const issues: PendingIssue[] = [...collected.issues];
+
+  const cliFlags: [PlainSectionName, string, string, unknown][] = [
+    ["core", "default_agent", "-c", cli.agentCls],
+    ["core", "max_iterations", "-i", cli.maxIterations],
+    ["core", "max_budget_per_task", "-b", cli.maxBudgetPerTask],
+  ];
+  for (const [section, key, flag, value] of cliFlags) {
+    if (value !== undefined) collected.plain[section].set(key, { value, source: { kind: "cli", flag } });
+  }
+
+  const sections = {} as Record<PlainSectionName, unknown>;
+  const sectionProvenance = {} as Record<PlainSectionName, SectionProvenance>;
+  for (const name of Object.keys(plainSectionSchemas) as PlainSectionName[]) {
+    const schema = plainSectionSchemas[name];
+    sections[name] = validate(schema, collected.plain[name], name, issues);
+    sectionProvenance[name] = provenanceOf(schema, collected.plain[name], undefined);
+  }
+
+  // LLM configs: the base, then each named section overlaid on it.
+  const llms: Record<string, ResolvedLlmConfig> = {};
+  const llmProvenance: Record<string, SectionProvenance> = {};
+  const resolveLlm = (name: string, own: Assignments, base: Assignments | undefined, section: string) => {
+    const merged = new Map([...(base ?? []), ...own]);
+    const config = validate(llmSchema, merged, section, issues, own) as ResolvedLlmConfig;
+    const provenance = provenanceOf(llmSchema, own, base);
+    deriveLlmDefaults(config, provenance, cwd);
+    llms[name] = config;
+    llmProvenance[name] = provenance;
+  };
+  resolveLlm("llm", collected.llm, undefined, "llm");
+  for (const [name, section] of collected.llms) resolveLlm(name, section.assignments, collected.llm, `llm.${name}`);
+  const llmNames = Object.keys(llms);
+
+  checkFallbacks(collected, llms, issues);
+
+  // Agents: the base, then each named section overlaid on it; their llm_config must name a config.
+  const agents: Record<string, ResolvedAgentConfig> = {};
+  const agentProvenance: Record<string, SectionProvenance> = {};
+  const resolveAgent = (name: string, own: Assignments, base: Assignments | undefined, section: string) => {
+    const merged = new Map([...(base ?? []), ...own]);
+    agents[name] = validate(agentSchema, merged, section, issues, own) as ResolvedAgentConfig;
+    agentProvenance[name] = provenanceOf(agentSchema, own, base);
+    for (const [key, assigned] of own) {
+      if (key === "llm_config" && typeof assigned.value === "string") {
+        checkLlmName(assigned.value, llmNames, issueOrigin(assigned.source), section, "llm_config", issues);
+      }
+      if (key === "condenser") checkCondenserLlm(assigned.value, assigned.source, section, llmNames, issues);
+    }
+  };
+  resolveAgent("agent", collected.agent, undefined, "agent");
+  for (const [name, section] of collected.agents) {
+    resolveAgent(name, section.assignments, collected.agent, `agent.${name}`);
+  }
+
+  // [condenser] and named [condenser.X]; the default condenser belongs to the default agent (as in OpenHands).
+  const condenser = collected.condenser ? resolveCondenser(collected.condenser, "condenser", llmNames, issues) : null;
+  const condensers: Record<string, ResolvedCondenserConfig> = {};
+  for (const [name, section] of collected.condensers) {
+    const resolved = resolveCondenser(section.assignments, `condenser.${name}`, llmNames, issues, section);
+    if (resolved) condensers[name] = resolved;
+  }
+  const defaultAgent = agents.agent as ResolvedAgentConfig;
+  if (condenser) {
+    defaultAgent.condenser = condenser;
+    const source = collected.condenser?.get("type")?.source ?? { kind: "default" as const };
+    agentProvenance.agent = { ...agentProvenance.agent, condenser: { source, inherited: false } };
+  }
+
+  // [model_routing] applies to the default agent, listing every config marked for_routing.
+  const modelRouting = sections.model_routing as ResolvedModelRoutingConfig;
+  if (collected.present.has("model_routing")) {
+    modelRouting.llms_for_routing = Object.fromEntries(
+      Object.entries(llms)
+        .filter(([, config]) => config.for_routing)
+        .map(([name, config]) => [name, config.model]),
+    );
+    defaultAgent.model_routing = modelRouting;
+  }
+
+  // -l NAME (H4): that config becomes the default LLM for agents that do not name one.
+  let defaultLlmName = "llm";
+  if (cli.llmConfig !== undefined) {
+    const name = cli.llmConfig.replace(/^\[|\]$/g, "").replace(/^llm\./, "");
+    if (checkLlmName(name, llmNames, { file: "<cli -l>", path: [] }, null, null, issues)) {
+      defaultLlmName = name;
+      llms.llm = llms[name] as ResolvedLlmConfig;
+      llmProvenance.llm = llmProvenance[name] as SectionProvenance;
+    }
+  }
+
+  const extended = Object.fromEntries([...collected.extended].map(([key, assigned]) => [key, assigned.value]));
+  return {
+    core: sections.core as ResolvedCoreConfig,
+    security: sections.security as ResolvedSecurityConfig,
+    sandbox: sections.sandbox as ResolvedSandboxConfig,
+    mcp: sections.mcp as ResolvedMcpConfig,
+    kubernetes: sections.kubernetes as ResolvedKubernetesConfig,
+    model_routing: modelRouting,
+    extended,
+    llms,
+    agents,
+    condenser,
+    condensers,
+    defaultLlmName,
+    provenance: { llms: llmProvenance, agents: agentProvenance, sections: sectionProvenance },
+    issues,
+  };
+}
+
+/**
+ * Validates merged assignments against a schema. Issues are reported only for keys in `reportOnly`
+ * (a named section's own keys: problems of inherited keys are reported once, at the base).
+ * On failure the defaults stand in, so that resolution goes on and every problem is found in one pass.
+ */
+function validate(
+  schema: z.ZodObject,
+  assignments: Assignments,
+  section: string,
+  issues: PendingIssue[],
+  reportOnly?: Assignments,
+): Record<string, unknown> {
+  const values = Object.fromEntries([...assignments].map(([key, assigned]) => [key, assigned.value]));
+  const result = schema.safeParse(values);
+  if (result.success) {
+    for (const [key, assigned] of reportOnly ?? assignments) {
+      const output = (result.data as Record<string, unknown>)[key];
+      if (assigned.source.kind === "file" && isCoerced(assigned.value, output)) {
+        issues.push({
+          severity: "warning",
+          code: "coerced_value",
+          message: `"${key}" in [${section}] is ${typeName(assigned.value)}, converted to ${typeName(output)}${SECRET_FIELDS.has(key) ? "" : ` ${JSON.stringify(output)}`}; write it as ${typeName(output)}`,
+          ...issueOrigin(assigned.source),
+          section,
+          key,
+          suggestion: null,
+        });
+      }
+    }
+    return result.data as Record<string, unknown>;
+  }
+  const failed = new Set<string>();
+  for (const problem of result.error.issues) {
+    const key = String(problem.path[0] ?? "");
+    const assigned = assignments.get(key);
+    if (!assigned || (reportOnly && !reportOnly.has(key))) continue;
+    failed.add(key);
+    const origin = issueOrigin(assigned.source);
+    const shown = SECRET_FIELDS.has(key) ? "" : ` (got ${describeValue(assigned.value)})`;
+    const inner = problem.path.length > 1 ? ` at ${problem.path.slice(1).join(".")}` : "";
+    const from = assigned.source.kind === "env" ? ` from environment variable ${assigned.source.env}` : "";
+    issues.push({
+      severity: "error",
+      code: "invalid_value",
+      message: `invalid value for "${key}"${inner} in [${section}]${from}: ${lowerFirst(problem.message)}${shown}`,
+      file: origin.file,
+      path: [...origin.path, ...problem.path.slice(1).map((part) => (typeof part === "symbol" ? String(part) : part))],
+      section,
+      key,
+      suggestion: null,
+    });
+  }
+  const valid = new Map([...assignments].filter(([key]) => !failed.has(key)));
+  const retry = schema.safeParse(Object.fromEntries([...valid].map(([key, assigned]) => [key, assigned.value])));
+  return (retry.success ? retry.data : schema.parse({})) as Record<string, unknown>;
+}
+
+function provenanceOf(schema: z.ZodObject, own: Assignments, base: Assignments | undefined): Record<string, FieldProvenance> {
+  const provenance: Record<string, FieldProvenance> = {};
+  for (const key of fieldNames(schema)) {
+    const mine = own.get(key);
+    const inherited = base?.get(key);
+    provenance[key] = mine
+      ? { source: mine.source, inherited: false }
+      : inherited
+        ? { source: inherited.source, inherited: true }
+        : { source: { kind: "default" }, inherited: base !== undefined };
+  }
+  return provenance;
+}
+
+/** H5: defaults computed per config after inheritance, from that config's own resolved values. */
+function deriveLlmDefaults(config: ResolvedLlmConfig, provenance: Record<string, FieldProvenance>, cwd: string) {
+  if (config.api_version === null && config.model.startsWith("azure")) {
+    config.api_version = AZURE_API_VERSION;
+    provenance.api_version = {
+      source: { kind: "derived", rule: `model "${config.model}" starts with "azure"` },
+      inherited: false,
+    };
+  }
+  if (!isAbsolute(config.log_completions_folder)) {
+    config.log_completions_folder = resolvePath(cwd, config.log_completions_folder);
+  }
+}
+
+function checkLlmName(
+  name: string,
+  known: readonly string[],
+  origin: { file: string; path: readonly (string | number)[] },
+  section: string | null,
+  key: string | null,
+  issues: PendingIssue[],
+): boolean {
+  if (known.includes(name)) return true;
+  const suggestion = didYouMean(name, known) ?? null;
+  const where = section ? ` (in [${section}])` : "";
+  issues.push({
+    severity: "error",
+    code: "unknown_llm_config",
+    message: `unknown LLM config "${name}"${where}${suggestion ? `; did you mean "${suggestion}"?` : ""} Defined: ${known.join(", ")}`,
+    ...origin,
+    section,
+    key,
+    suggestion,
+  });
+  return false;
+}
+
+/** Every `fallbacks` name must exist; explicit self-references and cycles are errors. */
+function checkFallbacks(collected: CollectedConfig, llms: Record<string, ResolvedLlmConfig>, issues: PendingIssue[]) {
+  const names = Object.keys(llms);
+  const assignmentsOf = (name: string) => (name === "llm" ? collected.llm : collected.llms.get(name)?.assignments);
+  const sourceOf = (name: string) =>
+    assignmentsOf(name)?.get("fallbacks")?.source ?? collected.llm.get("fallbacks")?.source ?? { kind: "default" as const };
+  for (const [name, config] of Object.entries(llms)) {
+    const ownSource = assignmentsOf(name)?.get("fallbacks");
+    const section = name === "llm" ? "llm" : `llm.${name}`;
+    // A config that merely inherits a list naming itself does not fall back to itself.
+    config.fallbacks = config.fallbacks.filter((fallback) => fallback !== name || ownSource !== undefined);
+    for (const fallback of config.fallbacks) {
+      if (!ownSource) continue;
+      checkLlmName(fallback, names, issueOrigin(ownSource.source), section, "fallbacks", issues);
+    }
+  }
+  // Depth-first search for cycles through the fallback graph.
+  const state = new Map<string, "visiting" | "done">();
+  const visit = (name: string, chain: string[]) => {
+    if (state.get(name) === "done") return;
+    if (state.get(name) === "visiting") {
+      const cycle = [...chain.slice(chain.indexOf(name)), name];
+      const start = cycle[0] as string;
+      issues.push({
+        severity: "error",
+        code: "fallback_cycle",
+        message: `fallbacks form a cycle: ${cycle.join(" → ")}; a config cannot fall back to itself`,
+        ...issueOrigin(sourceOf(start)),
+        section: start === "llm" ? "llm" : `llm.${start}`,
+        key: "fallbacks",
+        suggestion: null,
+      });
+      return;
+    }
+    state.set(name, "visiting");
+    for (const next of llms[name]?.fallbacks ?? []) if (llms[next]) visit(next, [...chain, name]);
+    state.set(name, "done");
+  };
+  for (const name of names) visit(name, []);
+}
+
+function resolveCondenser(
+  assignments: Assignments,
+  section: string,
+  llmNames: readonly string[],
+  issues: PendingIssue[],
+  declared?: NamedSection,
+): ResolvedCondenserConfig | null {
+  const typeAssigned = assignments.get("type");
+  const type = typeof typeAssigned?.value === "string" ? typeAssigned.value : "noop";
+  const schema = condenserSchemas[type];
+  if (!schema) {
+    const suggestion = didYouMean(type, Object.keys(condenserSchemas)) ?? null;
+    issues.push({
+      severity: "error",
+      code: "unknown_condenser_type",
+      message: `unknown condenser type "${type}" in [${section}]${suggestion ? `; did you mean "${suggestion}"?` : ""} Types: ${Object.keys(condenserSchemas).join(", ")}`,
+      ...(typeAssigned
+        ? issueOrigin(typeAssigned.source)
+        : { file: declared?.file ?? "<defaults>", path: declared?.path ?? [] }),
+      section,
+      key: "type",
+      suggestion,
+    });
+    return null;
+  }
+  const known = fieldNames(schema);
+  const loose = type === "browser_output_masking";
+  const accepted: Assignments = new Map();
+  for (const [key, assigned] of assignments) {
+    if (known.includes(key) || loose) {
+      accepted.set(key, assigned);
+      continue;
+    }
+    const suggestion = didYouMean(key, known) ?? null;
+    issues.push({
+      severity: "error",
+      code: "unknown_key",
+      message: `unknown key "${key}" in [${section}] (type "${type}")${suggestion ? `; did you mean "${suggestion}"?` : ""}`,
+      ...issueOrigin(assigned.source),
+      section,
+      key,
+      suggestion,
+    });
+  }
+  if (!accepted.has("type")) accepted.set("type", { value: type, source: { kind: "default" } });
+  const llmConfig = accepted.get("llm_config");
+  if (llmConfig) checkCondenserLlm({ llm_config: llmConfig.value }, llmConfig.source, section, llmNames, issues);
+  return validate(schema, accepted, section, issues) as ResolvedCondenserConfig;
+}
+
+/** A condenser's `llm_config` names an LLM config that must exist, or is an inline LLM table. */
+function checkCondenserLlm(
+  condenser: unknown,
+  source: ValueSource,
+  section: string,
+  llmNames: readonly string[],
+  issues: PendingIssue[],
+) {
+  if (typeof condenser !== "object" || condenser === null) return;
+  const llmConfig = (condenser as Record<string, unknown>).llm_config;
+  const origin = issueOrigin(source);
+  const path = source.kind === "file" && source.path.at(-1) !== "llm_config" ? [...origin.path, "llm_config"] : origin.path;
+  if (typeof llmConfig === "string") {
+    checkLlmName(llmConfig, llmNames, { file: origin.file, path }, section, "llm_config", issues);
+  } else if (typeof llmConfig === "object" && llmConfig !== null) {
+    const known = fieldNames(llmSchema);
+    for (const key of Object.keys(llmConfig)) {
+      if (known.includes(key)) continue;
+      const suggestion = didYouMean(key, known) ?? null;
+      issues.push({
+        severity: "error",
+        code: "unknown_key",
+        message: `unknown key "${key}" in the inline llm_config of [${section}]${suggestion ? `; did you mean "${suggestion}"?` : ""}`,
+        file: origin.file,
+        path: [...path, key],
+        section,
+        key,
+        suggestion,
+      });
+    }
+  }
+}
+
+function isCoerced(input: unknown, output: unknown): boolean {
+  if (input === undefined || input === null || output === null) return false;
+  if (typeof input !== typeof output) return true;
+  return false;
+}
+
+function typeName(value: unknown): string {
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "number") return Number.isInteger(value) ? "an integer" : "a float";
+  if (typeof value === "object" && value !== null) return "a table";
+  return `a ${typeof value}`;
+}
+
+function describeValue(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
+}

@@ -1,0 +1,16 @@
+/** Secret masking (H8): secret values never leave the process in any output. */
+import { SECRET_FIELDS } from "./schema.ts";
+
+/** What every set secret prints as. */
+export const MASK = "**********";
+
+/** A deep copy with every secret-named key masked (`null` stays `null`), at any depth. */
+export function maskSecrets<T>(value: T): T {
+  if (Array.isArray(value)) return value.map((item) => maskSecrets(item)) as T;
+  if (typeof value !== "object" || value === null) return value;
+  const masked: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    masked[key] = SECRET_FIELDS.has(key) && item !== null && item !== undefined ? MASK : maskSecrets(item);
+  }
+  return masked as T;
+}
