@@ -1,0 +1,69 @@
+/**
+ * What the fake upstream does with one request. The same objects are queued by tests, written in reply
+ * script files, and replayed by the `mock/` provider, so they are plain JSON-compatible data.
+ */
+import type { FinishReason, Usage } from "../llm/messages.ts";
+
+/** A tool call the scripted reply makes; object arguments are serialised to JSON text. */
+export interface ScriptedToolCall {
+  name: string;
+  /** @default "{}" */
+  arguments?: string | Record<string, unknown>;
+  /** @default `call_<request number>_<index>` (`toolu_…` on the Anthropic wire) */
+  id?: string;
+}
+
+/**
+ * A successful answer. Without `text` and `toolCalls` it echoes the last user text; `usage` overrides
+ * single fields of the deterministic estimate.
+ */
+export interface ReplyBehaviour {
+  text?: string;
+  toolCalls?: ScriptedToolCall[];
+  /** @default "tool_calls" when there are tool calls, otherwise "stop" */
+  finishReason?: FinishReason;
+  usage?: Partial<Usage>;
+}
+
+/**
+ * An HTTP error. Without `body` the server renders the provider's own error shape from `status`,
+ * `message` and `code` (`code: "context_length_exceeded"` gives the real context-length error).
+ */
+export interface HttpErrorBehaviour {
+  status: number;
+  /** Extra response headers, such as `retry-after: "1"` or `retry-after-ms: "200"`. */
+  headers?: Record<string, string>;
+  /** The exact JSON body to send instead of the rendered provider error. */
+  body?: unknown;
+  message?: string;
+  code?: string;
+}
+
+/**
+ * A transport fault: `reset` destroys the socket without a response; `stall` never answers, or answers
+ * with the default reply after `ms`; `cut-stream` sends the first `afterEvents` events (default: half)
+ * then drops the connection; `empty-choices` answers 200 with no choices (no content blocks).
+ */
+export type FaultBehaviour =
+  | { fault: "reset" }
+  | { fault: "stall"; ms?: number }
+  | { fault: "cut-stream"; afterEvents?: number; text?: string }
+  | { fault: "empty-choices" };
+
+/** One scripted behaviour of the fake upstream. */
+export type Behaviour = ReplyBehaviour | HttpErrorBehaviour | FaultBehaviour;
+
+/** Whether a behaviour is an HTTP error. */
+export function isHttpErrorBehaviour(behaviour: Behaviour): behaviour is HttpErrorBehaviour {
+  return "status" in behaviour;
+}
+
+/** Whether a behaviour is a transport fault. */
+export function isFaultBehaviour(behaviour: Behaviour): behaviour is FaultBehaviour {
+  return "fault" in behaviour;
+}
+
+/** Whether a behaviour is a successful reply. */
+export function isReplyBehaviour(behaviour: Behaviour): behaviour is ReplyBehaviour {
+  return !isHttpErrorBehaviour(behaviour) && !isFaultBehaviour(behaviour);
+}
