@@ -75,7 +75,11 @@ export function collectLayers(
   return collected;
 }
 
-function collectFile(layer: FileLayer, env: Readonly<Record<string, string | undefined>>, into: CollectedConfig) {
+function collectFile(
+  layer: FileLayer,
+  env: Readonly<Record<string, string | undefined>>,
+  into: CollectedConfig,
+) {
   const { file } = layer;
   const issue = (
     code: PendingIssue["code"],
@@ -86,7 +90,13 @@ function collectFile(layer: FileLayer, env: Readonly<Record<string, string | und
     suggestion: string | null = null,
   ) => into.issues.push({ severity: "error", code, message, file, path, section, key, suggestion });
 
-  const assign = (target: Assignments, section: string, path: readonly string[], key: string, raw: unknown) => {
+  const assign = (
+    target: Assignments,
+    section: string,
+    path: readonly string[],
+    key: string,
+    raw: unknown,
+  ) => {
     const expanded = expandDeep(raw, env);
     if (expanded.missing.length > 0) {
       for (const name of expanded.missing) {
@@ -101,7 +111,8 @@ function collectFile(layer: FileLayer, env: Readonly<Record<string, string | und
       return;
     }
     const entry: Assigned = { value: expanded.value, source: { kind: "file", file, section, path } };
-    if (expanded.reference !== undefined && entry.source.kind === "file") entry.source.reference = expanded.reference;
+    if (expanded.reference !== undefined && entry.source.kind === "file")
+      entry.source.reference = expanded.reference;
     target.set(key, entry);
   };
 
@@ -194,7 +205,8 @@ function collectFile(layer: FileLayer, env: Readonly<Record<string, string | und
         collectCondenser(value);
         break;
       case "extended":
-        for (const [key, inner] of Object.entries(value)) assign(into.extended, "extended", ["extended", key], key, inner);
+        for (const [key, inner] of Object.entries(value))
+          assign(into.extended, "extended", ["extended", key], key, inner);
         break;
       case "core":
       case "security":
@@ -234,7 +246,8 @@ function collectFile(layer: FileLayer, env: Readonly<Record<string, string | und
     }
     if (Object.keys(base).length > 0 || Object.keys(table).length === 0) {
       into.condenser ??= new Map();
-      for (const [key, value] of Object.entries(base)) assign(into.condenser, "condenser", ["condenser", key], key, value);
+      for (const [key, value] of Object.entries(base))
+        assign(into.condenser, "condenser", ["condenser", key], key, value);
     }
   }
 }
@@ -250,7 +263,9 @@ function expandDeep(value: unknown, env: Readonly<Record<string, string | undefi
   if (typeof value === "string") {
     const result = expandReferences(value, env);
     if (!result.ok) return { value, missing: result.missing };
-    return result.referenced ? { value: result.value, missing: [], reference: value } : { value, missing: [] };
+    return result.referenced
+      ? { value: result.value, missing: [], reference: value }
+      : { value, missing: [] };
   }
   if (Array.isArray(value)) {
     const parts = value.map((item) => expandDeep(item, env));

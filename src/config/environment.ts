@@ -4,8 +4,8 @@
  * so a named config that does not set a field inherits the environment's value.
  */
 import type { z } from "zod";
-import type { CollectedConfig } from "./collect.ts";
 import { parseEnvBool } from "./coerce.ts";
+import type { CollectedConfig } from "./collect.ts";
 import {
   agentSchema,
   condenserSchemas,
@@ -78,18 +78,27 @@ export function applyEnvironment(
     const type = collected.condenser.get("type")?.value;
     const schema = condenserSchemas[typeof type === "string" ? type : "noop"];
     if (schema) {
-      const shape = Object.fromEntries(fieldNames(schema).filter((key) => key !== "type").map((key) => [key, schema.shape[key] as z.ZodType]));
+      const shape = Object.fromEntries(
+        fieldNames(schema)
+          .filter((key) => key !== "type")
+          .map((key) => [key, schema.shape[key] as z.ZodType]),
+      );
       apply(collected.condenser, ENV_PREFIXES.condenser, "condenser", shape);
     }
   }
   return issues;
 }
 
-function parseEnvValue(text: string, kind: FieldKind): { ok: true; value: unknown } | { ok: false; reason: string } {
+function parseEnvValue(
+  text: string,
+  kind: FieldKind,
+): { ok: true; value: unknown } | { ok: false; reason: string } {
   switch (kind) {
     case "boolean": {
       const value = parseEnvBool(text);
-      return value === undefined ? { ok: false, reason: "expected true/false/1/0/yes/no" } : { ok: true, value };
+      return value === undefined
+        ? { ok: false, reason: "expected true/false/1/0/yes/no" }
+        : { ok: true, value };
     }
     case "number":
       return { ok: true, value: text.trim() };

@@ -36,7 +36,8 @@ export function findLayerFiles(options: {
   const project = resolve(cwd, options.configFile ?? DEFAULT_CONFIG_FILE);
   const explicit = options.configFile !== undefined;
   if (explicit || existsSync(project)) {
-    if (!files.some((layer) => layer.file === project)) files.push({ file: project, role: "project", required: explicit });
+    if (!files.some((layer) => layer.file === project))
+      files.push({ file: project, role: "project", required: explicit });
   }
   return files;
 }

@@ -7,7 +7,7 @@ import { resolve } from "node:path";
 import { parseEnv } from "node:util";
 import { collectLayers, type FileLayer } from "./collect.ts";
 import { applyEnvironment } from "./environment.ts";
-import { type ConfigIssue, ConfigError, sortIssues } from "./issues.ts";
+import { ConfigError, type ConfigIssue, sortIssues } from "./issues.ts";
 import { findLayerFiles } from "./layers.ts";
 import { findPosition, locateKeys, type Position, readTomlFile } from "./parse.ts";
 import { type CliOverrides, type Resolution, resolveCollected } from "./resolve.ts";
@@ -90,7 +90,12 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Confi
   const layers: FileLayer[] = [];
   const pending: PendingIssue[] = [];
   const early: ConfigIssue[] = [];
-  for (const layer of findLayerFiles({ cwd, env, configFile: options.configFile, userFiles: options.userFiles })) {
+  for (const layer of findLayerFiles({
+    cwd,
+    env,
+    configFile: options.configFile,
+    userFiles: options.userFiles,
+  })) {
     const read = readTomlFile(layer.file);
     if (read.ok) {
       texts.set(layer.file, read.text);
@@ -118,11 +123,17 @@ function withDotEnv(env: NodeJS.ProcessEnv, cwd: string): Record<string, string 
   }
 }
 
-async function locateIssues(pending: readonly PendingIssue[], texts: ReadonlyMap<string, string>): Promise<ConfigIssue[]> {
+async function locateIssues(
+  pending: readonly PendingIssue[],
+  texts: ReadonlyMap<string, string>,
+): Promise<ConfigIssue[]> {
   const located: ConfigIssue[] = [];
   for (const issue of pending) {
     const text = texts.get(issue.file);
-    const position = text !== undefined && issue.path.length > 0 ? findPosition(await locateKeys(text), issue.path) : undefined;
+    const position =
+      text !== undefined && issue.path.length > 0
+        ? findPosition(await locateKeys(text), issue.path)
+        : undefined;
     const { path: _path, ...rest } = issue;
     located.push({ ...rest, line: position?.line ?? 0, column: position?.column ?? 0 });
   }

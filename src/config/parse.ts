@@ -42,7 +42,8 @@ export function readTomlFile(file: string): ReadResult {
     if (code === "ENOENT") {
       return { ok: false, issue: fileIssue(file, "file_not_found", "config file not found; check the path") };
     }
-    const reason = code === "EISDIR" ? "is a directory, not a file" : `cannot be read (${code ?? "unknown error"})`;
+    const reason =
+      code === "EISDIR" ? "is a directory, not a file" : `cannot be read (${code ?? "unknown error"})`;
     return { ok: false, issue: fileIssue(file, "file_unreadable", `config file ${reason}`) };
   }
   let text: string;
@@ -89,7 +90,11 @@ interface AstNode {
   elements?: AstNode[];
 }
 
-function collect(nodes: readonly AstNode[], prefix: readonly (string | number)[], into: Map<string, Position>) {
+function collect(
+  nodes: readonly AstNode[],
+  prefix: readonly (string | number)[],
+  into: Map<string, Position>,
+) {
   for (const node of nodes) {
     const start = { line: node.loc.start.line, column: node.loc.start.column + 1 };
     if (node.type === "TOMLTable") {

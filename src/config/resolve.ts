@@ -106,7 +106,8 @@ export function resolveCollected(collected: CollectedConfig, cli: CliOverrides, 
     llmProvenance[name] = provenance;
   };
   resolveLlm("llm", collected.llm, undefined, "llm");
-  for (const [name, section] of collected.llms) resolveLlm(name, section.assignments, collected.llm, `llm.${name}`);
+  for (const [name, section] of collected.llms)
+    resolveLlm(name, section.assignments, collected.llm, `llm.${name}`);
   const llmNames = Object.keys(llms);
 
   checkFallbacks(collected, llms, issues);
@@ -131,7 +132,9 @@ export function resolveCollected(collected: CollectedConfig, cli: CliOverrides, 
   }
 
   // [condenser] and named [condenser.X]; the default condenser belongs to the default agent (as in OpenHands).
-  const condenser = collected.condenser ? resolveCondenser(collected.condenser, "condenser", llmNames, issues) : null;
+  const condenser = collected.condenser
+    ? resolveCondenser(collected.condenser, "condenser", llmNames, issues)
+    : null;
   const condensers: Record<string, ResolvedCondenserConfig> = {};
   for (const [name, section] of collected.condensers) {
     const resolved = resolveCondenser(section.assignments, `condenser.${name}`, llmNames, issues, section);
@@ -166,7 +169,9 @@ export function resolveCollected(collected: CollectedConfig, cli: CliOverrides, 
     }
   }
 
-  const extended = Object.fromEntries([...collected.extended].map(([key, assigned]) => [key, assigned.value]));
+  const extended = Object.fromEntries(
+    [...collected.extended].map(([key, assigned]) => [key, assigned.value]),
+  );
   return {
     core: sections.core as ResolvedCoreConfig,
     security: sections.security as ResolvedSecurityConfig,
@@ -231,18 +236,27 @@ function validate(
       code: "invalid_value",
       message: `invalid value for "${key}"${inner} in [${section}]${from}: ${lowerFirst(problem.message)}${shown}`,
       file: origin.file,
-      path: [...origin.path, ...problem.path.slice(1).map((part) => (typeof part === "symbol" ? String(part) : part))],
+      path: [
+        ...origin.path,
+        ...problem.path.slice(1).map((part) => (typeof part === "symbol" ? String(part) : part)),
+      ],
       section,
       key,
       suggestion: null,
     });
   }
   const valid = new Map([...assignments].filter(([key]) => !failed.has(key)));
-  const retry = schema.safeParse(Object.fromEntries([...valid].map(([key, assigned]) => [key, assigned.value])));
+  const retry = schema.safeParse(
+    Object.fromEntries([...valid].map(([key, assigned]) => [key, assigned.value])),
+  );
   return (retry.success ? retry.data : schema.parse({})) as Record<string, unknown>;
 }
 
-function provenanceOf(schema: z.ZodObject, own: Assignments, base: Assignments | undefined): Record<string, FieldProvenance> {
+function provenanceOf(
+  schema: z.ZodObject,
+  own: Assignments,
+  base: Assignments | undefined,
+): Record<string, FieldProvenance> {
   const provenance: Record<string, FieldProvenance> = {};
   for (const key of fieldNames(schema)) {
     const mine = own.get(key);
@@ -257,7 +271,11 @@ function provenanceOf(schema: z.ZodObject, own: Assignments, base: Assignments |
 }
 
 /** H5: defaults computed per config after inheritance, from that config's own resolved values. */
-function deriveLlmDefaults(config: ResolvedLlmConfig, provenance: Record<string, FieldProvenance>, cwd: string) {
+function deriveLlmDefaults(
+  config: ResolvedLlmConfig,
+  provenance: Record<string, FieldProvenance>,
+  cwd: string,
+) {
   if (config.api_version === null && config.model.startsWith("azure")) {
     config.api_version = AZURE_API_VERSION;
     provenance.api_version = {
@@ -294,11 +312,17 @@ function checkLlmName(
 }
 
 /** Every `fallbacks` name must exist; explicit self-references and cycles are errors. */
-function checkFallbacks(collected: CollectedConfig, llms: Record<string, ResolvedLlmConfig>, issues: PendingIssue[]) {
+function checkFallbacks(
+  collected: CollectedConfig,
+  llms: Record<string, ResolvedLlmConfig>,
+  issues: PendingIssue[],
+) {
   const names = Object.keys(llms);
-  const assignmentsOf = (name: string) => (name === "llm" ? collected.llm : collected.llms.get(name)?.assignments);
+  const assignmentsOf = (name: string) =>
+    name === "llm" ? collected.llm : collected.llms.get(name)?.assignments;
   const sourceOf = (name: string) =>
-    assignmentsOf(name)?.get("fallbacks")?.source ?? collected.llm.get("fallbacks")?.source ?? { kind: "default" as const };
+    assignmentsOf(name)?.get("fallbacks")?.source ??
+    collected.llm.get("fallbacks")?.source ?? { kind: "default" as const };
   for (const [name, config] of Object.entries(llms)) {
     const ownSource = assignmentsOf(name)?.get("fallbacks");
     const section = name === "llm" ? "llm" : `llm.${name}`;
@@ -380,7 +404,8 @@ function resolveCondenser(
   }
   if (!accepted.has("type")) accepted.set("type", { value: type, source: { kind: "default" } });
   const llmConfig = accepted.get("llm_config");
-  if (llmConfig) checkCondenserLlm({ llm_config: llmConfig.value }, llmConfig.source, section, llmNames, issues);
+  if (llmConfig)
+    checkCondenserLlm({ llm_config: llmConfig.value }, llmConfig.source, section, llmNames, issues);
   return validate(schema, accepted, section, issues) as ResolvedCondenserConfig;
 }
 
@@ -395,7 +420,10 @@ function checkCondenserLlm(
   if (typeof condenser !== "object" || condenser === null) return;
   const llmConfig = (condenser as Record<string, unknown>).llm_config;
   const origin = issueOrigin(source);
-  const path = source.kind === "file" && source.path.at(-1) !== "llm_config" ? [...origin.path, "llm_config"] : origin.path;
+  const path =
+    source.kind === "file" && source.path.at(-1) !== "llm_config"
+      ? [...origin.path, "llm_config"]
+      : origin.path;
   if (typeof llmConfig === "string") {
     checkLlmName(llmConfig, llmNames, { file: origin.file, path }, section, "llm_config", issues);
   } else if (typeof llmConfig === "object" && llmConfig !== null) {

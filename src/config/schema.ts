@@ -26,58 +26,161 @@ export const DEFAULT_COMPLETIONS_FOLDER = "logs/completions";
 
 /** `[llm]` and every `[llm.<name>]`: one model and how to call it. */
 export const llmSchema = z.object({
-  model: z.string().default("claude-sonnet-4-20250514").describe("Model id in LiteLLM style (`gpt-4o`, `anthropic/claude-…`, `openai/<any>`, `ollama/<m>`, `mock/echo`)."),
-  api_key: z.string().nullable().default(null).describe("API key for the provider. Secret: always shown masked. Use `${ENV_VAR}` to keep it out of the file."),
-  base_url: z.string().nullable().default(null).describe("Base URL of the API (for OpenAI-compatible servers, proxies, local models)."),
-  api_version: z.string().nullable().default(null).describe("API version (Azure). Derived as `2024-12-01-preview` for `azure` models when unset."),
+  model: z
+    .string()
+    .default("claude-sonnet-4-20250514")
+    .describe(
+      "Model id in LiteLLM style (`gpt-4o`, `anthropic/claude-…`, `openai/<any>`, `ollama/<m>`, `mock/echo`).",
+    ),
+  api_key: z
+    .string()
+    .nullable()
+    .default(null)
+    .describe(
+      "API key for the provider. Secret: always shown masked. Use `${ENV_VAR}` to keep it out of the file.",
+    ),
+  base_url: z
+    .string()
+    .nullable()
+    .default(null)
+    .describe("Base URL of the API (for OpenAI-compatible servers, proxies, local models)."),
+  api_version: z
+    .string()
+    .nullable()
+    .default(null)
+    .describe("API version (Azure). Derived as `2024-12-01-preview` for `azure` models when unset."),
   aws_access_key_id: z.string().nullable().default(null).describe("AWS access key id for Bedrock. Secret."),
-  aws_secret_access_key: z.string().nullable().default(null).describe("AWS secret access key for Bedrock. Secret."),
+  aws_secret_access_key: z
+    .string()
+    .nullable()
+    .default(null)
+    .describe("AWS secret access key for Bedrock. Secret."),
   aws_region_name: z.string().nullable().default(null).describe("AWS region for Bedrock."),
-  openrouter_site_url: z.string().default("https://docs.all-hands.dev/").describe("Sent to OpenRouter as the `HTTP-Referer` attribution header."),
-  openrouter_app_name: z.string().default("OpenHands").describe("Sent to OpenRouter as the `X-Title` attribution header."),
+  openrouter_site_url: z
+    .string()
+    .default("https://docs.all-hands.dev/")
+    .describe("Sent to OpenRouter as the `HTTP-Referer` attribution header."),
+  openrouter_app_name: z
+    .string()
+    .default("OpenHands")
+    .describe("Sent to OpenRouter as the `X-Title` attribution header."),
   num_retries: laxInt().default(5).describe("Total attempts per call, the first included."),
-  retry_multiplier: laxFloat().default(8).describe("Exponential backoff multiplier: the wait after attempt n is multiplier·2^(n−1) seconds, clamped."),
+  retry_multiplier: laxFloat()
+    .default(8)
+    .describe(
+      "Exponential backoff multiplier: the wait after attempt n is multiplier·2^(n−1) seconds, clamped.",
+    ),
   retry_min_wait: laxInt().default(8).describe("Shortest wait between attempts, in seconds."),
-  retry_max_wait: laxInt().default(64).describe("Longest wait between attempts, in seconds; a longer Retry-After fails fast."),
+  retry_max_wait: laxInt()
+    .default(64)
+    .describe("Longest wait between attempts, in seconds; a longer Retry-After fails fast."),
   timeout: laxInt().nullable().default(null).describe("Timeout of one attempt, in seconds."),
-  max_message_chars: laxInt().default(30000).describe("Longer message texts are truncated in the middle before sending."),
+  max_message_chars: laxInt()
+    .default(30000)
+    .describe("Longer message texts are truncated in the middle before sending."),
   temperature: laxFloat().default(0).describe("Sampling temperature."),
   top_p: laxFloat().default(1).describe("Nucleus sampling probability mass."),
   top_k: laxFloat().nullable().default(null).describe("Top-k sampling (sent only when set)."),
-  custom_llm_provider: z.string().nullable().default(null).describe("Provider to use instead of the one inferred from `model`."),
-  max_input_tokens: laxInt().nullable().default(null).describe("Prompt token limit, checked before a request is sent."),
-  max_output_tokens: laxInt().nullable().default(null).describe("Completion token limit sent with each request (default: the model's own)."),
-  input_cost_per_token: laxFloat().nullable().default(null).describe("Price of one input token in USD, overriding the price table."),
-  output_cost_per_token: laxFloat().nullable().default(null).describe("Price of one output token in USD, overriding the price table."),
-  ollama_base_url: z.string().nullable().default(null).describe("Base URL of an Ollama server for `ollama/` models."),
-  drop_params: laxBool().default(true).describe("Drop parameters the model does not accept instead of failing."),
-  modify_params: laxBool().default(true).describe("Allow the runtime to adjust messages a provider would reject."),
-  disable_vision: laxBool().nullable().default(null).describe("Strip images from messages even if the model supports them."),
-  disable_stop_word: laxBool().nullable().default(false).describe("Do not add stop words on the prompt-based tool-calling path."),
-  caching_prompt: laxBool().default(true).describe("Mark prompts for provider prompt caching (Anthropic cache control)."),
-  log_completions: laxBool().default(false).describe("Write one JSON file per completion into `log_completions_folder`."),
-  log_completions_folder: z.string().default(DEFAULT_COMPLETIONS_FOLDER).describe("Folder for completion logs (relative paths resolve against the working directory)."),
-  custom_tokenizer: z.string().nullable().default(null).describe("Tokenizer name used to count prompt tokens instead of the model's own."),
-  native_tool_calling: laxBool().nullable().default(null).describe("Force native tool calling on or off (unset: the model's default)."),
-  reasoning_effort: z.string().nullable().default(null).describe("Reasoning effort for models that take it (`low`, `medium`, `high`)."),
+  custom_llm_provider: z
+    .string()
+    .nullable()
+    .default(null)
+    .describe("Provider to use instead of the one inferred from `model`."),
+  max_input_tokens: laxInt()
+    .nullable()
+    .default(null)
+    .describe("Prompt token limit, checked before a request is sent."),
+  max_output_tokens: laxInt()
+    .nullable()
+    .default(null)
+    .describe("Completion token limit sent with each request (default: the model's own)."),
+  input_cost_per_token: laxFloat()
+    .nullable()
+    .default(null)
+    .describe("Price of one input token in USD, overriding the price table."),
+  output_cost_per_token: laxFloat()
+    .nullable()
+    .default(null)
+    .describe("Price of one output token in USD, overriding the price table."),
+  ollama_base_url: z
+    .string()
+    .nullable()
+    .default(null)
+    .describe("Base URL of an Ollama server for `ollama/` models."),
+  drop_params: laxBool()
+    .default(true)
+    .describe("Drop parameters the model does not accept instead of failing."),
+  modify_params: laxBool()
+    .default(true)
+    .describe("Allow the runtime to adjust messages a provider would reject."),
+  disable_vision: laxBool()
+    .nullable()
+    .default(null)
+    .describe("Strip images from messages even if the model supports them."),
+  disable_stop_word: laxBool()
+    .nullable()
+    .default(false)
+    .describe("Do not add stop words on the prompt-based tool-calling path."),
+  caching_prompt: laxBool()
+    .default(true)
+    .describe("Mark prompts for provider prompt caching (Anthropic cache control)."),
+  log_completions: laxBool()
+    .default(false)
+    .describe("Write one JSON file per completion into `log_completions_folder`."),
+  log_completions_folder: z
+    .string()
+    .default(DEFAULT_COMPLETIONS_FOLDER)
+    .describe("Folder for completion logs (relative paths resolve against the working directory)."),
+  custom_tokenizer: z
+    .string()
+    .nullable()
+    .default(null)
+    .describe("Tokenizer name used to count prompt tokens instead of the model's own."),
+  native_tool_calling: laxBool()
+    .nullable()
+    .default(null)
+    .describe("Force native tool calling on or off (unset: the model's default)."),
+  reasoning_effort: z
+    .string()
+    .nullable()
+    .default(null)
+    .describe("Reasoning effort for models that take it (`low`, `medium`, `high`)."),
   seed: laxInt().nullable().default(null).describe("Sampling seed, for providers that support it."),
-  safety_settings: z.array(stringMap()).nullable().default(null).describe("Safety settings passed to Gemini and Mistral models."),
+  safety_settings: z
+    .array(stringMap())
+    .nullable()
+    .default(null)
+    .describe("Safety settings passed to Gemini and Mistral models."),
   for_routing: laxBool().default(false).describe("Mark this config as a model-routing candidate."),
   correct_num: laxInt().default(5).describe("Correction attempts of the LLM draft editor."),
-  completion_kwargs: anyMap().nullable().default(null).describe("Extra parameters passed through with every request."),
-  fallbacks: z.array(z.string()).default([]).describe("Named configs to try in order when this one fails after its retries (llmconf)."),
+  completion_kwargs: anyMap()
+    .nullable()
+    .default(null)
+    .describe("Extra parameters passed through with every request."),
+  fallbacks: z
+    .array(z.string())
+    .default([])
+    .describe("Named configs to try in order when this one fails after its retries (llmconf)."),
 });
 
 /** `[condenser]` and the `condenser` field of an agent: how history is shortened. */
-const condenserLlm = z.union([z.string(), anyMap()]).describe("Name of an LLM config, or an inline LLM config table.");
+const condenserLlm = z
+  .union([z.string(), anyMap()])
+  .describe("Name of an LLM config, or an inline LLM config table.");
 const keepFirst = () => laxInt().pipe(z.int().min(0)).default(1);
 const maxSize = () => laxInt().pipe(z.int().min(2)).default(100);
 
 const condenserVariants = [
   z.object({ type: z.literal("noop") }),
   z.object({ type: z.literal("conversation_window") }),
-  z.object({ type: z.literal("observation_masking"), attention_window: laxInt().pipe(z.int().min(1)).default(100) }),
-  z.looseObject({ type: z.literal("browser_output_masking"), attention_window: laxInt().pipe(z.int().min(1)).default(1) }),
+  z.object({
+    type: z.literal("observation_masking"),
+    attention_window: laxInt().pipe(z.int().min(1)).default(100),
+  }),
+  z.looseObject({
+    type: z.literal("browser_output_masking"),
+    attention_window: laxInt().pipe(z.int().min(1)).default(1),
+  }),
   z.object({
     type: z.literal("recent"),
     keep_first: keepFirst(),
@@ -91,7 +194,12 @@ const condenserVariants = [
     max_event_length: laxInt().default(10000),
   }),
   z.object({ type: z.literal("amortized"), max_size: maxSize(), keep_first: keepFirst() }),
-  z.object({ type: z.literal("llm_attention"), llm_config: condenserLlm, max_size: maxSize(), keep_first: keepFirst() }),
+  z.object({
+    type: z.literal("llm_attention"),
+    llm_config: condenserLlm,
+    max_size: maxSize(),
+    keep_first: keepFirst(),
+  }),
   z.object({
     type: z.literal("structured"),
     llm_config: condenserLlm,
@@ -119,7 +227,11 @@ export const modelRoutingSchema = z.object({
 /** `[agent]` and every `[agent.<Name>]`: one agent and the LLM config it uses. */
 export const agentSchema = z.object({
   cli_mode: laxBool().default(false).describe("Run in CLI mode (no browser, no Jupyter)."),
-  llm_config: z.string().nullable().default(null).describe("Name of the `[llm.<name>]` config this agent uses (unset: the default)."),
+  llm_config: z
+    .string()
+    .nullable()
+    .default(null)
+    .describe("Name of the `[llm.<name>]` config this agent uses (unset: the default)."),
   classpath: z.string().nullable().default(null).describe("Module path of a custom agent implementation."),
   system_prompt_filename: z.string().default("system_prompt.j2").describe("System prompt template file."),
   enable_browsing: laxBool().default(true).describe("Give the agent the browsing tool."),
@@ -129,16 +241,24 @@ export const agentSchema = z.object({
   enable_cmd: laxBool().default(true).describe("Give the agent the shell tool."),
   enable_think: laxBool().default(true).describe("Give the agent the think tool."),
   enable_finish: laxBool().default(true).describe("Give the agent the finish tool."),
-  enable_condensation_request: laxBool().default(false).describe("Let the agent ask for history condensation."),
+  enable_condensation_request: laxBool()
+    .default(false)
+    .describe("Let the agent ask for history condensation."),
   enable_prompt_extensions: laxBool().default(true).describe("Use prompt extensions (microagents)."),
   enable_mcp: laxBool().default(true).describe("Give the agent the MCP tools."),
   disabled_microagents: z.array(z.string()).default([]).describe("Microagents to leave out."),
-  enable_history_truncation: laxBool().default(true).describe("Truncate history when the context window is exceeded."),
+  enable_history_truncation: laxBool()
+    .default(true)
+    .describe("Truncate history when the context window is exceeded."),
   enable_som_visual_browsing: laxBool().default(true).describe("Use set-of-marks visual browsing."),
   enable_plan_mode: laxBool().default(true).describe("Use the long-horizon planning prompt."),
   enable_stuck_detection: laxBool().default(true).describe("Stop an agent that repeats itself."),
-  condenser: condenserSchema.default({ type: "conversation_window" }).describe("How this agent's history is condensed."),
-  model_routing: modelRoutingSchema.default({ router_name: "noop_router", llms_for_routing: {} }).describe("Model routing of this agent."),
+  condenser: condenserSchema
+    .default({ type: "conversation_window" })
+    .describe("How this agent's history is condensed."),
+  model_routing: modelRoutingSchema
+    .default({ router_name: "noop_router", llms_for_routing: {} })
+    .describe("Model routing of this agent."),
   extended: anyMap().default({}).describe("Free-form settings for extensions."),
   runtime: z.string().nullable().default(null).describe("Runtime override for this agent."),
 });
@@ -149,18 +269,38 @@ export const coreSchema = z.object({
   runtime: z.string().default("docker").describe("OpenHands sandbox runtime."),
   file_store: z.string().default("local").describe("Where conversation state is stored."),
   file_store_path: z.string().default("~/.openhands").describe("Path of the local file store."),
-  file_store_web_hook_url: z.string().nullable().default(null).describe("Webhook called on file-store writes."),
-  file_store_web_hook_headers: stringMap().nullable().default(null).describe("Headers of the file-store webhook."),
+  file_store_web_hook_url: z
+    .string()
+    .nullable()
+    .default(null)
+    .describe("Webhook called on file-store writes."),
+  file_store_web_hook_headers: stringMap()
+    .nullable()
+    .default(null)
+    .describe("Headers of the file-store webhook."),
   file_store_web_hook_batch: laxBool().default(false).describe("Batch file-store webhook calls."),
   enable_browser: laxBool().default(true).describe("Start a browser in the sandbox."),
   save_trajectory_path: z.string().nullable().default(null).describe("Where to save run trajectories."),
-  save_screenshots_in_trajectory: laxBool().default(false).describe("Keep browser screenshots in saved trajectories."),
+  save_screenshots_in_trajectory: laxBool()
+    .default(false)
+    .describe("Keep browser screenshots in saved trajectories."),
   replay_trajectory_path: z.string().nullable().default(null).describe("Trajectory to replay."),
   search_api_key: z.string().nullable().default(null).describe("Search API key. Secret."),
   workspace_base: z.string().nullable().default(null).describe("Deprecated: host workspace path."),
-  workspace_mount_path_in_sandbox: z.string().default("/workspace").describe("Workspace path inside the sandbox."),
-  workspace_mount_path: z.string().nullable().default(null).describe("Deprecated: host path mounted as the workspace."),
-  workspace_mount_rewrite: z.string().nullable().default(null).describe("Deprecated: `a:b` rewrite of the mount path."),
+  workspace_mount_path_in_sandbox: z
+    .string()
+    .default("/workspace")
+    .describe("Workspace path inside the sandbox."),
+  workspace_mount_path: z
+    .string()
+    .nullable()
+    .default(null)
+    .describe("Deprecated: host path mounted as the workspace."),
+  workspace_mount_rewrite: z
+    .string()
+    .nullable()
+    .default(null)
+    .describe("Deprecated: `a:b` rewrite of the mount path."),
   cache_dir: z.string().default("/tmp/cache").describe("Cache directory."),
   run_as_openhands: laxBool().default(true).describe("Run sandbox commands as the openhands user."),
   max_iterations: laxInt().default(500).describe("Maximum agent steps per run (`-i`)."),
@@ -173,8 +313,12 @@ export const coreSchema = z.object({
   file_uploads_restrict_file_types: laxBool().default(false).describe("Restrict upload file types."),
   file_uploads_allowed_extensions: z.array(z.string()).default([".*"]).describe("Allowed upload extensions."),
   cli_multiline_input: laxBool().default(false).describe("Multi-line input in the interactive CLI."),
-  conversation_max_age_seconds: laxInt().default(864000).describe("Age after which conversations are deleted."),
-  enable_default_condenser: laxBool().default(true).describe("Use the LLM summarizing condenser when `[condenser]` is absent."),
+  conversation_max_age_seconds: laxInt()
+    .default(864000)
+    .describe("Age after which conversations are deleted."),
+  enable_default_condenser: laxBool()
+    .default(true)
+    .describe("Use the LLM summarizing condenser when `[condenser]` is absent."),
   max_concurrent_conversations: laxInt().default(3).describe("Conversations that may run at once."),
   client_wait_timeout: laxInt().default(30).describe("Seconds to wait for a client to reconnect."),
   mcp_host: z.string().default("localhost:3000").describe("Host of the MCP server."),
@@ -189,23 +333,44 @@ export const sandboxSchema = z.object({
   keep_runtime_alive: laxBool().default(false).describe("Keep the runtime after a session ends."),
   pause_closed_runtimes: laxBool().default(true).describe("Pause runtimes of closed sessions."),
   rm_all_containers: laxBool().default(false).describe("Remove all containers on exit."),
-  api_key: z.string().nullable().default(null).describe("Remote runtime API key (not masked by OpenHands; masked here)."),
-  base_container_image: z.string().default("nikolaik/python-nodejs:python3.12-nodejs22").describe("Base image of the sandbox."),
+  api_key: z
+    .string()
+    .nullable()
+    .default(null)
+    .describe("Remote runtime API key (not masked by OpenHands; masked here)."),
+  base_container_image: z
+    .string()
+    .default("nikolaik/python-nodejs:python3.12-nodejs22")
+    .describe("Base image of the sandbox."),
   runtime_container_image: z.string().nullable().default(null).describe("Prebuilt runtime image."),
-  user_id: laxInt().default(process.getuid?.() ?? 1000).describe("User id inside the sandbox (default: this process's uid)."),
+  user_id: laxInt()
+    .default(process.getuid?.() ?? 1000)
+    .describe("User id inside the sandbox (default: this process's uid)."),
   timeout: laxInt().default(120).describe("Timeout of one sandbox command, in seconds."),
   remote_runtime_init_timeout: laxInt().default(180).describe("Remote runtime start timeout, in seconds."),
   remote_runtime_api_timeout: laxInt().default(180).describe("Remote runtime API timeout, in seconds."),
   remote_runtime_enable_retries: laxBool().default(true).describe("Retry remote runtime API calls."),
-  remote_runtime_class: z.string().nullable().default(null).describe("Remote runtime class (`sysbox`, `gvisor`)."),
+  remote_runtime_class: z
+    .string()
+    .nullable()
+    .default(null)
+    .describe("Remote runtime class (`sysbox`, `gvisor`)."),
   enable_auto_lint: laxBool().default(false).describe("Lint files after edits."),
   use_host_network: laxBool().default(false).describe("Use the host network."),
   additional_networks: z.array(z.string()).default([]).describe("Extra Docker networks."),
   runtime_binding_address: z.string().default("0.0.0.0").describe("Address runtime ports bind to."),
-  runtime_extra_build_args: z.array(z.string()).nullable().default(null).describe("Extra image build arguments."),
+  runtime_extra_build_args: z
+    .array(z.string())
+    .nullable()
+    .default(null)
+    .describe("Extra image build arguments."),
   initialize_plugins: laxBool().default(true).describe("Initialize runtime plugins."),
   force_rebuild_runtime: laxBool().default(false).describe("Rebuild the runtime image."),
-  runtime_extra_deps: z.string().nullable().default(null).describe("Extra dependencies installed in the runtime."),
+  runtime_extra_deps: z
+    .string()
+    .nullable()
+    .default(null)
+    .describe("Extra dependencies installed in the runtime."),
   runtime_startup_env_vars: stringMap().default({}).describe("Environment of the runtime."),
   browsergym_eval_env: z.string().nullable().default(null).describe("BrowserGym evaluation environment."),
   platform: z.string().nullable().default(null).describe("Image platform (`linux/amd64`)."),
@@ -291,10 +456,16 @@ export const mcpSchema = z.object({
   stdio_servers: z
     .array(
       z.looseObject({
-        name: z.string().trim().regex(/^[a-zA-Z0-9_-]+$/, "must be letters, digits, _ or -"),
+        name: z
+          .string()
+          .trim()
+          .regex(/^[a-zA-Z0-9_-]+$/, "must be letters, digits, _ or -"),
         command: z.string().regex(/^\S+$/, "must be one word without spaces"),
         args: z
-          .preprocess((value) => (typeof value === "string" ? value.split(/\s+/).filter(Boolean) : value), z.array(z.string()))
+          .preprocess(
+            (value) => (typeof value === "string" ? value.split(/\s+/).filter(Boolean) : value),
+            z.array(z.string()),
+          )
           .default([]),
         env: envText.default({}),
       }),

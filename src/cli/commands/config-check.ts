@@ -1,0 +1,43 @@
+/** `llmconf config check [--json]`: validate; exit 0 when valid (warnings allowed), 1 otherwise. */
+import { ConfigError, type ConfigIssue, formatIssue, loadConfig } from "../../index.ts";
+import type { CliIo } from "../io.ts";
+import { loadOptionsFrom } from "../load.ts";
+import { parseCommandArgs } from "../options.ts";
+
+const HELP = `Usage: llmconf config check [--config-file PATH] [-l NAME] [--json]
+
+Validates the configuration and prints every problem as PATH:LINE:COL: error: MESSAGE.
+Exit 0 when valid (warnings allowed), 1 when not.
+`;
+
+export default async function configCheck(args: string[], io: CliIo): Promise<number> {
+  const parsed = parseCommandArgs(args);
+  if (parsed.values.help) {
+    io.stdout.write(HELP);
+    return 0;
+  }
+  let issues: readonly ConfigIssue[];
+  let files: readonly string[] = [];
+  try {
+    const config = await loadConfig(loadOptionsFrom(parsed, io));
+    issues = config.warnings;
+    files = config.files;
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    issues = error.issues;
+  }
+  const ok = !issues.some((issue) => issue.severity === "error");
+  if (parsed.values.json) {
+    io.stdout.write(`${JSON.stringify({ ok, diagnostics: issues }, null, 2)}\n`);
+  } else {
+    for (const issue of issues) io.stderr.write(`${formatIssue(issue)}\n`);
+    if (ok) {
+      const where = files.length > 0 ? files.join(", ") : "no config file (defaults)";
+      io.stdout.write(`ok: ${where}\n`);
+    } else {
+      const errors = issues.filter((issue) => issue.severity === "error").length;
+      io.stderr.write(`${errors} error${errors === 1 ? "" : "s"}\n`);
+    }
+  }
+  return ok ? 0 : 1;
+}

@@ -1,0 +1,92 @@
+/** `llmconf config show [--json] [--llm NAME | --agent NAME]`: the resolved configuration, secrets masked. */
+import { type Config, maskSecrets } from "../../index.ts";
+import { inferProvider } from "../../llm/providers/infer.ts";
+import { type CliIo, UsageError } from "../io.ts";
+import { loadConfigOrReport } from "../load.ts";
+import { parseCommandArgs } from "../options.ts";
+import { formatTable } from "../table.ts";
+
+const HELP = `Usage: llmconf config show [--config-file PATH] [-l NAME] [--json] [--llm NAME | --agent NAME]
+
+Prints the resolved configuration (secrets masked). Without --json: a table of the LLM configs.
+`;
+
+/** The whole resolved configuration as JSON-ready data, keys in TOML spelling, secrets masked. */
+export function configToJson(config: Config) {
+  return maskSecrets({
+    core: config.core,
+    llms: config.llms,
+    agents: config.agents,
+    condenser: config.condenser,
+    sandbox: config.sandbox,
+    security: config.security,
+    mcp: config.mcp,
+    kubernetes: config.kubernetes,
+    model_routing: config.model_routing,
+    extended: config.extended,
+  });
+}
+
+/** One agent as `{ name, config, llm_config_name, llm_config_reason, llm }`, secrets masked. */
+export function agentToJson(config: Config, name: string) {
+  const { name: llmName, reason } = config.llmConfigNameForAgent(name);
+  return maskSecrets({
+    name,
+    config: config.getAgentConfig(name),
+    llm_config_name: llmName,
+    llm_config_reason: reason,
+    llm: config.getLlmConfig(llmName),
+  });
+}
+
+/** Which agents use each LLM config (agent sections, plus the base `[agent]` as "agent"). */
+export function agentsByLlm(config: Config): Map<string, string[]> {
+  const users = new Map<string, string[]>();
+  for (const agent of Object.keys(config.agents)) {
+    const { name } = config.llmConfigNameForAgent(agent);
+    users.set(name, [...(users.get(name) ?? []), agent]);
+  }
+  return users;
+}
+
+export default async function configShow(args: string[], io: CliIo): Promise<number> {
+  const parsed = parseCommandArgs(args, { llm: { type: "string" }, agent: { type: "string" } });
+  if (parsed.values.help) {
+    io.stdout.write(HELP);
+    return 0;
+  }
+  const { llm, agent, json } = parsed.values;
+  if (typeof llm === "string" && typeof agent === "string")
+    throw new UsageError("give --llm or --agent, not both");
+  const config = await loadConfigOrReport(parsed, io);
+  if (!config) return 1;
+  if (typeof agent === "string" || typeof llm === "string" || json) {
+    const data =
+      typeof llm === "string"
+        ? maskSecrets(config.getLlmConfig(llm))
+        : typeof agent === "string"
+          ? agentToJson(config, agent)
+          : configToJson(config);
+    io.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
+    return 0;
+  }
+  io.stdout.write(formatSummary(config));
+  return 0;
+}
+
+function formatSummary(config: Config): string {
+  const users = agentsByLlm(config);
+  const rows = Object.entries(config.llms).map(([name, llm]) => {
+    const provider = inferProvider(llm.model, llm.custom_llm_provider);
+    return [
+      name === "llm" && config.defaultLlmName !== "llm" ? `llm (= ${config.defaultLlmName})` : name,
+      llm.model,
+      provider.ok ? provider.provider : "?",
+      String(llm.temperature),
+      llm.max_output_tokens === null ? "-" : String(llm.max_output_tokens),
+      (users.get(name) ?? []).join(", ") || "-",
+    ];
+  });
+  const files = config.files.length > 0 ? config.files.join(", ") : "no config file (defaults)";
+  return `Configuration from ${files}\n\n${formatTable(["config", "model", "provider", "temperature", "max tokens", "agents"], rows)}\ndefault agent: ${config.core.default_agent} → ${config.llmConfigNameForAgent(config.core.default_agent).name}\n`;
+}

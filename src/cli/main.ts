@@ -1,0 +1,78 @@
+/** The `llmconf` command: dispatches to a command module, loaded only when it runs (fast start-up). */
+import { readFileSync } from "node:fs";
+import { ConfigError, formatIssue } from "../config/issues.ts";
+import { type CliIo, type Command, UsageError } from "./io.ts";
+
+type Loader = () => Promise<{ default: Command }>;
+
+/** Every command by its words; each module is imported only when that command runs. */
+const COMMANDS: Record<string, { load: Loader; summary: string }> = {
+  "config check": {
+    load: () => import("./commands/config-check.ts"),
+    summary: "validate the configuration (exit 1 on errors)",
+  },
+  "config show": {
+    load: () => import("./commands/config-show.ts"),
+    summary: "print the resolved configuration",
+  },
+};
+
+const HELP = `llmconf: named LLM configurations (OpenHands-compatible config.toml)
+
+Usage: llmconf <command> [options]
+
+Commands:
+${Object.entries(COMMANDS)
+  .map(([name, { summary }]) => `  ${name.padEnd(18)} ${summary}`)
+  .join("\n")}
+
+Common options:
+  --config-file PATH  the project config file (alias --config; default ./config.toml)
+  -l, --llm-config N  the default LLM config for agents that do not name one
+  --json              machine-readable output
+  -h, --help          help for a command
+  -v, --version       print the version
+
+Exit codes: 0 ok, 1 invalid configuration or failed run, 2 usage error.
+`;
+
+/** Runs the CLI with the given arguments and returns the exit code. */
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const [first, second] = argv;
+  if (first === undefined || first === "-h" || first === "--help" || first === "help") {
+    io.stdout.write(HELP);
+    return first === undefined ? 2 : 0;
+  }
+  if (first === "-v" || first === "--version") {
+    const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+      version: string;
+    };
+    io.stdout.write(`${pkg.version}\n`);
+    return 0;
+  }
+  const twoWords = COMMANDS[`${first} ${second}`];
+  const command = twoWords ?? COMMANDS[first];
+  if (!command) {
+    const group = Object.keys(COMMANDS).filter((name) => name.startsWith(`${first} `));
+    const hint = group.length > 0 ? `; try: ${group.join(", ")}` : "; run llmconf --help";
+    io.stderr.write(
+      `llmconf: unknown command "${argv.slice(0, group.length > 0 ? 2 : 1).join(" ")}"${hint}\n`,
+    );
+    return 2;
+  }
+  const rest = argv.slice(twoWords ? 2 : 1);
+  try {
+    const { default: run } = await command.load();
+    return await run(rest, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr.write(`llmconf: ${error.message}\n`);
+      return 2;
+    }
+    if (error instanceof ConfigError) {
+      for (const issue of error.issues) io.stderr.write(`${formatIssue(issue)}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}

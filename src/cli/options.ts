@@ -1,0 +1,47 @@
+/** Flags shared by every command that reads a configuration, parsed with node:util parseArgs. */
+import { type ParseArgsConfig, parseArgs } from "node:util";
+import { UsageError } from "./io.ts";
+
+type OptionSpec = NonNullable<ParseArgsConfig["options"]>;
+
+/** `--config-file` (alias `--config`), `-l`, `-c`, `-i`, `-b`, `--json`, `--help`. */
+export const CONFIG_OPTIONS = {
+  "config-file": { type: "string" },
+  config: { type: "string" },
+  "llm-config": { type: "string", short: "l" },
+  "agent-cls": { type: "string", short: "c" },
+  "max-iterations": { type: "string", short: "i" },
+  "max-budget-per-task": { type: "string", short: "b" },
+  json: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const satisfies OptionSpec;
+
+/** Parsed arguments: option values by name, and the positionals. */
+export interface ParsedArgs {
+  values: Record<string, string | boolean | undefined>;
+  positionals: string[];
+}
+
+/** Parses a command's arguments; unknown flags and bad numbers are usage errors (exit 2). */
+export function parseCommandArgs(
+  args: string[],
+  extra: OptionSpec = {},
+  allowPositionals = false,
+): ParsedArgs {
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({ args, options: { ...CONFIG_OPTIONS, ...extra }, allowPositionals, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const values = parsed.values as Record<string, string | boolean | undefined>;
+  const iterations = values["max-iterations"];
+  if (typeof iterations === "string" && !/^\s*[+-]?\d+\s*$/.test(iterations)) {
+    throw new UsageError(`-i/--max-iterations takes a whole number, not "${iterations}"`);
+  }
+  const budget = values["max-budget-per-task"];
+  if (typeof budget === "string" && Number.isNaN(Number(budget))) {
+    throw new UsageError(`-b/--max-budget-per-task takes a number of USD, not "${budget}"`);
+  }
+  return { values, positionals: parsed.positionals };
+}

@@ -1,0 +1,24 @@
+/**
+ * llmconf: named LLM configurations, OpenHands-compatible.
+ * @example
+ * import { loadConfig } from "llmconf";
+ * const config = await loadConfig();
+ * const llm = config.getLlmConfigForAgent("CodeWriterAgent");
+ */
+export { ConfigError, type ConfigIssue, formatIssue, type IssueCode } from "./config/issues.ts";
+export { type Config, type LlmConfigReason, type LoadConfigOptions, loadConfig } from "./config/load.ts";
+export type { CliOverrides, FieldProvenance, SectionProvenance } from "./config/resolve.ts";
+export {
+  type ResolvedAgentConfig,
+  type ResolvedCondenserConfig,
+  type ResolvedCoreConfig,
+  type ResolvedKubernetesConfig,
+  type ResolvedLlmConfig,
+  type ResolvedMcpConfig,
+  type ResolvedModelRoutingConfig,
+  type ResolvedSandboxConfig,
+  type ResolvedSecurityConfig,
+  SECRET_FIELDS,
+} from "./config/schema.ts";
+export { MASK, maskSecrets } from "./config/secrets.ts";
+export type { ValueSource } from "./config/sources.ts";
