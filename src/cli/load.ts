@@ -25,11 +25,11 @@ export function loadOptionsFrom(args: ParsedArgs, io: CliIo) {
 export async function loadConfigOrReport(args: ParsedArgs, io: CliIo): Promise<Config | undefined> {
   try {
     const config = await loadConfig(loadOptionsFrom(args, io));
-    for (const warning of config.warnings) io.stderr.write(`${formatIssue(warning)}\n`);
+    for (const warning of config.warnings) io.stderr.write(`${formatIssue(warning, io)}\n`);
     return config;
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    for (const issue of error.issues) io.stderr.write(`${formatIssue(issue)}\n`);
+    for (const issue of error.issues) io.stderr.write(`${formatIssue(issue, io)}\n`);
     return undefined;
   }
 }

@@ -70,7 +70,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       return 2;
     }
     if (error instanceof ConfigError) {
-      for (const issue of error.issues) io.stderr.write(`${formatIssue(issue)}\n`);
+      for (const issue of error.issues) io.stderr.write(`${formatIssue(issue, io)}\n`);
       return 1;
     }
     throw error;

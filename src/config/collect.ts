@@ -7,6 +7,7 @@ import type { TomlTable } from "./parse.ts";
 import {
   agentSchema,
   fieldNames,
+  KEY_ALIASES,
   llmSchema,
   type PlainSectionName,
   plainSectionSchemas,
@@ -127,7 +128,8 @@ function collectFile(
       if (known.includes(key)) {
         assign(target, section, [...path, key], key, value);
       } else {
-        const suggestion = didYouMean(key, known) ?? null;
+        const alias = KEY_ALIASES[key];
+        const suggestion = didYouMean(key, known) ?? (alias && known.includes(alias) ? alias : null);
         issue(
           "unknown_key",
           `unknown key "${key}" in [${section}]${suggestion ? `; did you mean "${suggestion}"?` : ""}`,

@@ -16,8 +16,7 @@ export type IssueCode =
   | "unknown_condenser_type"
   | "fallback_cycle"
   | "unset_variable"
-  | "invalid_env"
-  | "invalid_flag";
+  | "invalid_env";
 
 /** One problem in the configuration, located as precisely as its source allows. */
 export interface ConfigIssue {
@@ -47,19 +46,29 @@ export class ConfigError extends Error {
   constructor(issues: readonly ConfigIssue[]) {
     const errors = issues.filter((issue) => issue.severity === "error");
     super(
-      `invalid configuration: ${errors.length} error${errors.length === 1 ? "" : "s"}\n${issues.map(formatIssue).join("\n")}`,
+      `invalid configuration: ${errors.length} error${errors.length === 1 ? "" : "s"}\n${issues.map((issue) => formatIssue(issue)).join("\n")}`,
     );
     this.issues = issues;
   }
 }
 
-/** Renders an issue as `file:line:col: error: message` so terminals and editors link it. */
-export function formatIssue(issue: ConfigIssue): string {
-  const where = issue.line > 0 ? `${issue.file}:${issue.line}:${issue.column}` : issue.file;
+/**
+ * Renders an issue as `file:line:col: error: message` so terminals and editors link it; with `cwd`,
+ * files below it are shown relative to it.
+ */
+export function formatIssue(issue: ConfigIssue, options: { cwd?: string } = {}): string {
+  const file = options.cwd ? displayPath(issue.file, options.cwd) : issue.file;
+  const where = issue.line > 0 ? `${file}:${issue.line}:${issue.column}` : file;
   return `${where}: ${issue.severity}: ${issue.message}`;
 }
 
 /** Orders issues by file, then line, then column. */
 export function sortIssues(issues: readonly ConfigIssue[]): ConfigIssue[] {
   return [...issues].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
+}
+
+/** A path relative to `cwd` when it lies below it, else as it is. */
+export function displayPath(file: string, cwd: string): string {
+  const prefix = cwd.endsWith("/") ? cwd : `${cwd}/`;
+  return file.startsWith(prefix) ? file.slice(prefix.length) : file;
 }

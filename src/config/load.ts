@@ -146,7 +146,7 @@ function unknownName(kind: "LLM" | "agent", name: string, known: readonly string
     {
       severity: "error",
       code: "unknown_llm_config",
-      message: `unknown ${kind} config "${name}"${suggestion ? `; did you mean "${suggestion}"?` : ""} Defined: ${known.join(", ")}`,
+      message: `unknown ${kind} config "${name}"${suggestion ? `; did you mean "${suggestion}"?` : ""} (defined: ${known.join(", ")})`,
       file: "<lookup>",
       line: 0,
       column: 0,

@@ -298,11 +298,11 @@ function checkLlmName(
 ): boolean {
   if (known.includes(name)) return true;
   const suggestion = didYouMean(name, known) ?? null;
-  const where = section ? ` (in [${section}])` : "";
+  const where = section ? ` in [${section}]` : "";
   issues.push({
     severity: "error",
     code: "unknown_llm_config",
-    message: `unknown LLM config "${name}"${where}${suggestion ? `; did you mean "${suggestion}"?` : ""} Defined: ${known.join(", ")}`,
+    message: `unknown LLM config "${name}"${where}${suggestion ? `; did you mean "${suggestion}"?` : ""} (defined: ${known.join(", ")})`,
     ...origin,
     section,
     key,
@@ -373,7 +373,7 @@ function resolveCondenser(
     issues.push({
       severity: "error",
       code: "unknown_condenser_type",
-      message: `unknown condenser type "${type}" in [${section}]${suggestion ? `; did you mean "${suggestion}"?` : ""} Types: ${Object.keys(condenserSchemas).join(", ")}`,
+      message: `unknown condenser type "${type}" in [${section}]${suggestion ? `; did you mean "${suggestion}"?` : ""} (types: ${Object.keys(condenserSchemas).join(", ")})`,
       ...(typeAssigned
         ? issueOrigin(typeAssigned.source)
         : { file: declared?.file ?? "<defaults>", path: declared?.path ?? [] }),

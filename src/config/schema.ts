@@ -546,3 +546,20 @@ export const TABLE_FIELDS = {
   llm: new Set(["completion_kwargs"]),
   agent: new Set(["condenser", "model_routing", "extended"]),
 } as const;
+
+/** Names other tools use for our fields: did-you-mean hints when edit distance finds nothing. */
+export const KEY_ALIASES: Readonly<Record<string, string>> = {
+  max_tokens: "max_output_tokens",
+  max_completion_tokens: "max_output_tokens",
+  context_window: "max_input_tokens",
+  max_retries: "num_retries",
+  retries: "num_retries",
+  api_base: "base_url",
+  base_api: "base_url",
+  apikey: "api_key",
+  key: "api_key",
+  temp: "temperature",
+  provider: "custom_llm_provider",
+  llm: "llm_config",
+  model_config: "llm_config",
+};

@@ -30,7 +30,7 @@ export default async function configCheck(args: string[], io: CliIo): Promise<nu
   if (parsed.values.json) {
     io.stdout.write(`${JSON.stringify({ ok, diagnostics: issues }, null, 2)}\n`);
   } else {
-    for (const issue of issues) io.stderr.write(`${formatIssue(issue)}\n`);
+    for (const issue of issues) io.stderr.write(`${formatIssue(issue, io)}\n`);
     if (ok) {
       const where = files.length > 0 ? files.join(", ") : "no config file (defaults)";
       io.stdout.write(`ok: ${where}\n`);
