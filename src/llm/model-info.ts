@@ -115,6 +115,18 @@ export function findPriceTableEntry(model: string): PriceTableEntry | undefined 
   return found;
 }
 
+// Some resellers' entries (OpenRouter, Google's own) omit the context window; it belongs to the
+// model, so any other provider's entry for the same name gives it.
+function contextWindowElsewhere(model: string): number | undefined {
+  for (const entry of lookupCandidates(model)) {
+    for (const candidate of [entry, { modelId: entry.modelId }]) {
+      const window = priceWithTable(candidate, { input_tokens: 0, output_tokens: 0 })?.model.context_window;
+      if (window !== undefined) return window;
+    }
+  }
+  return undefined;
+}
+
 /** The flat per-token price of one price key; for tiered prices, the base tier. */
 function perToken(price: ModelPrice, key: string): number | undefined {
   const value = price[key];
@@ -137,7 +149,8 @@ function tablePart(model: string): ModelInfo {
   if (calculation === null) return {};
   const found: PriceModelInfo = calculation.model;
   const info: ModelInfo = {};
-  if (found.context_window !== undefined) info.maxInputTokens = found.context_window;
+  const contextWindow = found.context_window ?? contextWindowElsewhere(model);
+  if (contextWindow !== undefined) info.maxInputTokens = contextWindow;
   const prices: [keyof ModelInfo, string][] = [
     ["inputCostPerToken", "input_mtok"],
     ["outputCostPerToken", "output_mtok"],
