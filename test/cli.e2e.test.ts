@@ -1,0 +1,150 @@
+// The real CLI, spawned as a user runs it: exit codes, output shapes, diagnostics, masking.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { test } from "node:test";
+
+const root = resolve(import.meta.dirname, "..");
+const bin = join(root, "dist/cli/bin.js");
+
+function run(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}) {
+  const result = spawnSync(process.execPath, [bin, ...args], {
+    cwd: options.cwd ?? root,
+    env: { PATH: process.env.PATH ?? "", HOME: "/nonexistent", ...options.env },
+    encoding: "utf8",
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function tempConfig(text: string): { dir: string; file: string } {
+  const dir = mkdtempSync(join(tmpdir(), "llmconf-cli-"));
+  const file = join(dir, "config.toml");
+  writeFileSync(file, text);
+  return { dir, file };
+}
+
+test("config check exits 0 on a valid file and 1 with located diagnostics on an invalid one", () => {
+  assert.equal(run(["config", "check", "--config-file", "examples/cost-optimization.toml"]).code, 0);
+  const { dir } = tempConfig(
+    '[llm]\nmodel = "gpt-4o"\ntemprature = 0.5\n[agent.A]\nllm_config = "gtp3"\n[llm.gpt3]\n',
+  );
+  const result = run(["config", "check"], { cwd: dir });
+  assert.equal(result.code, 1);
+  assert.match(
+    result.stderr,
+    /^config\.toml:3:1: error: unknown key "temprature" in \[llm\]; did you mean "temperature"\?$/m,
+  );
+  assert.match(
+    result.stderr,
+    /^config\.toml:5:1: error: unknown LLM config "gtp3" in \[agent\.A\]; did you mean "gpt3"\?/m,
+  );
+});
+
+test("config check --json prints every diagnostic with its fields", () => {
+  const { file } = tempConfig('[llm]\nnum_retries = "2"\n[sandbx]\n');
+  const result = run(["config", "check", "--json", "--config", file]);
+  assert.equal(result.code, 1);
+  const report = JSON.parse(result.stdout);
+  assert.equal(report.ok, false);
+  assert.deepEqual(
+    report.diagnostics.map((issue: Record<string, unknown>) => [
+      issue.severity,
+      issue.code,
+      issue.line,
+      issue.column,
+      issue.section,
+      issue.key,
+      issue.suggestion,
+    ]),
+    [
+      ["warning", "coerced_value", 2, 1, "llm", "num_retries", null],
+      ["error", "unknown_section", 3, 1, "sandbx", null, "sandbox"],
+    ],
+  );
+});
+
+test("config show --json gives every section, TOML spelling, secrets masked", () => {
+  const result = run(["config", "show", "--json", "--config-file", "examples/custom-configs.toml"]);
+  assert.equal(result.code, 0);
+  const shown = JSON.parse(result.stdout);
+  assert.deepEqual(Object.keys(shown), [
+    "core",
+    "llms",
+    "agents",
+    "condenser",
+    "sandbox",
+    "security",
+    "mcp",
+    "kubernetes",
+    "model_routing",
+    "extended",
+  ]);
+  assert.deepEqual(Object.keys(shown.llms), ["llm", "gpt3", "high-creativity"]);
+  assert.equal(shown.llms.gpt3.api_key, "**********");
+  assert.equal(shown.llms.gpt3.max_output_tokens, null);
+  assert.equal(shown.llms["high-creativity"].top_p, 0.9);
+  assert.equal(shown.agents.RepoExplorerAgent.llm_config, "gpt3");
+  assert.ok(!result.stdout.includes("your-api-key"));
+});
+
+test("config show -l NAME makes llms.llm that config; --llm and --agent print one", () => {
+  const withL = JSON.parse(
+    run(["config", "show", "--json", "-l", "gpt3", "--config-file", "examples/custom-configs.toml"]).stdout,
+  );
+  assert.equal(withL.llms.llm.model, "gpt-3.5-turbo");
+  const one = JSON.parse(
+    run(["config", "show", "--llm", "high-creativity", "--config-file", "examples/custom-configs.toml"])
+      .stdout,
+  );
+  assert.equal(one.temperature, 0.8);
+  const agent = JSON.parse(
+    run(["config", "show", "--agent", "RepoExplorerAgent", "--config-file", "examples/custom-configs.toml"])
+      .stdout,
+  );
+  assert.deepEqual(
+    [agent.name, agent.llm_config_name, agent.llm.model],
+    ["RepoExplorerAgent", "gpt3", "gpt-3.5-turbo"],
+  );
+});
+
+test("config show without --json prints a table of configs and the agents that use them", () => {
+  const result = run(["config", "show", "--config-file", "examples/cost-optimization.toml"]);
+  assert.equal(result.code, 0);
+  assert.match(result.stdout, /^repo-explorer\s+gpt-3\.5-turbo\s+openai\s+0\.2\s+-\s+RepoExplorerAgent$/m);
+  assert.match(result.stdout, /^code-gen\s+gpt-4\s+openai\s+0\s+2000\s+CodeWriterAgent$/m);
+});
+
+test("every command refuses an invalid file with exit 1; usage mistakes exit 2", () => {
+  const { file } = tempConfig("[llm]\nmodel = 1\n");
+  const shown = run(["config", "show", "--config-file", file]);
+  assert.equal(shown.code, 1);
+  assert.match(shown.stderr, /config\.toml:2:1: error: invalid value for "model" in \[llm\]/);
+  assert.equal(run(["config", "show", "--bogus"]).code, 2);
+  assert.equal(run(["config", "nope"]).code, 2);
+  assert.equal(run(["config", "check", "-i", "many"]).code, 2);
+  assert.equal(run(["config", "check", "--config-file", "missing.toml"]).code, 1);
+  assert.equal(
+    run(["config", "show", "--llm", "nope", "--config-file", "examples/custom-configs.toml"]).code,
+    1,
+  );
+});
+
+test("an unset ${VAR} is a located error and never an empty key; a set one is never printed", () => {
+  const { file } = tempConfig('[llm]\napi_key = "${LLMCONF_E2E_KEY}"\n');
+  const unset = run(["config", "check", "--config-file", file]);
+  assert.equal(unset.code, 1);
+  assert.match(unset.stderr, /config\.toml:2:1: error: environment variable LLMCONF_E2E_KEY is not set/);
+  const set = run(["config", "show", "--json", "--config-file", file], {
+    env: { LLMCONF_E2E_KEY: "sk-e2e-secret" },
+  });
+  assert.equal(set.code, 0);
+  assert.ok(!set.stdout.includes("sk-e2e-secret") && !set.stderr.includes("sk-e2e-secret"));
+});
+
+test("the OpenHands-style full example loads without error", () => {
+  const result = run(["config", "check", "--config-file", "examples/openhands-full.toml"]);
+  assert.equal(result.stderr, "");
+  assert.equal(result.code, 0);
+});
