@@ -10,8 +10,7 @@ import { startFakeUpstream } from "./server.ts";
 
 const usage = "usage: fake-upstream [--port <number>] [--host <address>] [--script <replies.json>]";
 
-/** Starts the server from command-line arguments and stops it on SIGINT/SIGTERM. */
-export async function runFakeUpstream(argv: string[]): Promise<void> {
+async function runFakeUpstream(argv: string[]): Promise<void> {
   let values: { port?: string; host?: string; script?: string };
   try {
     ({ values } = parseArgs({

@@ -92,9 +92,7 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
       return sendJson(response, 400, wire.renderError({ status: 400, message: read }, undefined), headers);
     }
     const identity = { sequence, model: read.conversation.model, created: Math.floor(now() / 1000) };
-    const answer = (behaviour: Behaviour | undefined) =>
-      respond(response, wire, read, identity, headers, behaviour, schedule);
-    await answer(queue.shift());
+    await respond(response, wire, read, identity, headers, queue.shift(), schedule);
   };
 
   const server = createServer((request, response) => {
