@@ -15,6 +15,12 @@ const COMMANDS: Record<string, { load: Loader; summary: string }> = {
     load: () => import("./commands/config-show.ts"),
     summary: "print the resolved configuration",
   },
+  "config explain": {
+    load: () => import("./commands/config-explain.ts"),
+    summary: "show where every value comes from, and which config each agent uses",
+  },
+  "config schema": { load: () => import("./commands/config-schema.ts"), summary: "print the JSON Schema" },
+  "config init": { load: () => import("./commands/config-init.ts"), summary: "write a starter config.toml" },
 };
 
 const HELP = `llmconf: named LLM configurations (OpenHands-compatible config.toml)

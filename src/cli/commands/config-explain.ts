@@ -1,0 +1,237 @@
+/**
+ * `llmconf config explain (--llm NAME | --agent NAME | --section NAME) [--all] [--json]`: every value
+ * and where it came from; with no selector, which LLM config each agent uses and why.
+ */
+import { relative } from "node:path";
+import {
+  type AgentLlmChoice,
+  type ExplainedField,
+  type ExplainedSource,
+  explainAgentConfig,
+  explainLlmConfig,
+  explainSection,
+  type FieldExplanations,
+  listAgentLlmChoices,
+} from "../../config/explain.ts";
+import { type PlainSectionName, plainSectionSchemas } from "../../config/schema.ts";
+import type { Config } from "../../index.ts";
+import { inferProvider } from "../../llm/providers/infer.ts";
+import { type CliIo, UsageError, useColor } from "../io.ts";
+import { loadConfigOrReport } from "../load.ts";
+import { parseCommandArgs } from "../options.ts";
+
+const HELP = `Usage: llmconf config explain [--llm NAME | --agent NAME | --section NAME] [--all] [--json]
+                              [--config-file PATH] [-l NAME] [-c AGENT] [-i N] [-b USD]
+
+Shows every field of a resolved config, its value (secrets masked, \${VAR} references as written)
+and where it came from: a built-in default, a derived default, a file (path:line and section),
+an environment variable, or a CLI flag. Status: set, overridden (a named section over its base),
+inherited (from [llm] / [agent]), default, derived.
+
+  --llm NAME      an LLM config ("llm" is the default, or the -l choice)
+  --agent NAME    an agent: its fields, which LLM config it uses and why, and that config
+  --section NAME  a plain section: ${Object.keys(plainSectionSchemas).join(", ")}
+  --all           also list the fields left at their defaults
+  --json          { "<field>": { "value", "source": { "kind", "file"?, "line"?, "section"?, "env"?, "flag"? }, "status" } }
+
+Without --llm, --agent or --section: which LLM config, model and provider each agent uses, and why.
+`;
+
+type Paint = (code: number, text: string) => string;
+
+const STATUS_COLOURS: Readonly<Record<ExplainedField["status"], number>> = {
+  set: 32,
+  overridden: 33,
+  inherited: 36,
+  default: 2,
+  derived: 35,
+};
+
+const REASONS: Readonly<Record<AgentLlmChoice["llm_config_reason"], string>> = {
+  agent: "its own llm_config",
+  "base-agent": "llm_config of [agent]",
+  cli: "-l",
+  default: "default [llm]",
+};
+
+export default async function configExplain(args: string[], io: CliIo): Promise<number> {
+  const parsed = parseCommandArgs(args, {
+    llm: { type: "string" },
+    agent: { type: "string" },
+    section: { type: "string" },
+    all: { type: "boolean" },
+  });
+  const { llm, agent, section, all, json, help } = parsed.values;
+  if (help) {
+    io.stdout.write(HELP);
+    return 0;
+  }
+  const selectors = [llm, agent, section].filter((value) => typeof value === "string");
+  if (selectors.length > 1) throw new UsageError("give one of --llm, --agent, --section");
+  if (typeof section === "string" && !(section in plainSectionSchemas)) {
+    throw new UsageError(
+      `--section takes one of ${Object.keys(plainSectionSchemas).join(", ")}; for [llm] use --llm, for [agent] --agent`,
+    );
+  }
+  const config = await loadConfigOrReport(parsed, io);
+  if (!config) return 1;
+  const paint: Paint = useColor(io.stdout, io.env)
+    ? (code, text) => `\u001b[${code}m${text}\u001b[0m`
+    : (_code, text) => text;
+  const options = { all: all === true, cwd: io.cwd, paint };
+
+  if (typeof llm === "string") {
+    const fields = await explainLlmConfig(config, llm);
+    const chosen =
+      llm === "llm" && config.defaultLlmName !== "llm" ? ` (= "${config.defaultLlmName}", chosen by -l)` : "";
+    io.stdout.write(json ? toJson(fields) : formatFields(`LLM config "${llm}"${chosen}`, fields, options));
+  } else if (typeof agent === "string") {
+    const explained = await explainAgentConfig(config, agent);
+    if (json) {
+      io.stdout.write(toJson(explained));
+    } else {
+      const why = `${REASONS[explained.llm_config_reason]}${formatWhere(explained.llm_config_source, options)}`;
+      io.stdout.write(
+        `${formatFields(`Agent "${agent}"`, explained.agent, options)}\n` +
+          `Uses LLM config "${explained.llm_config_name}" (${why})\n\n` +
+          formatFields(`LLM config "${explained.llm_config_name}"`, explained.llm, options),
+      );
+    }
+  } else if (typeof section === "string") {
+    const fields = await explainSection(config, section as PlainSectionName);
+    io.stdout.write(json ? toJson(fields) : formatFields(`[${section}]`, fields, options));
+  } else {
+    io.stdout.write(formatAgentMap(config, json === true, options));
+  }
+  return 0;
+}
+
+function toJson(data: unknown): string {
+  return `${JSON.stringify(data, null, 2)}\n`;
+}
+
+interface FormatOptions {
+  all: boolean;
+  cwd: string;
+  paint: Paint;
+}
+
+function displayPath(file: string, cwd: string): string {
+  const shown = relative(cwd, file);
+  return shown.startsWith("..") || shown === "" ? file : shown;
+}
+
+/** The source column: `default`, `derived: <rule>`, `path:line [section]`, `env NAME`, `flag -l`. */
+function formatSource(source: ExplainedSource, cwd: string): string {
+  switch (source.kind) {
+    case "default":
+      return "default";
+    case "derived":
+      return `derived: ${source.rule ?? ""}`;
+    case "env":
+      return `env ${source.env ?? ""}`;
+    case "cli":
+      return `flag ${source.flag ?? ""}`;
+    case "file":
+      return `${displayPath(source.file ?? "", cwd)}${source.line ? `:${source.line}` : ""} [${source.section ?? ""}]`;
+  }
+}
+
+function formatWhere(source: ExplainedSource, options: FormatOptions): string {
+  return source.kind === "file" || source.kind === "env" ? `, ${formatSource(source, options.cwd)}` : "";
+}
+
+function formatValue(value: unknown): string {
+  const text = typeof value === "string" && value !== "" ? value : JSON.stringify(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+/** A table whose cells may be coloured: widths come from the plain text. */
+function formatColouredTable(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+  colourOf: (row: number, column: number) => number | undefined,
+  paint: Paint,
+): string {
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => (row[column] ?? "").length)),
+  );
+  const line = (cells: readonly string[], row: number | undefined) =>
+    cells
+      .map((cell, column) => {
+        const padded = column === cells.length - 1 ? cell : cell.padEnd(widths[column] ?? 0);
+        const code = row === undefined ? 1 : colourOf(row, column);
+        return code === undefined ? padded : paint(code, padded);
+      })
+      .join("  ")
+      .trimEnd();
+  return [
+    line(header, undefined),
+    widths.map((width) => "-".repeat(width)).join("  "),
+    ...rows.map((row, index) => line(row, index)),
+  ].join("\n");
+}
+
+function formatFields(title: string, fields: FieldExplanations, options: FormatOptions): string {
+  const entries = Object.entries(fields);
+  const shown = options.all ? entries : entries.filter(([, field]) => field.source.kind !== "default");
+  const folded = entries.length - shown.length;
+  const rows = shown.map(([key, field]) => [
+    key,
+    formatValue(field.value),
+    formatSource(field.source, options.cwd),
+    field.status,
+  ]);
+  const statuses = shown.map(([, field]) => field.status);
+  const table =
+    rows.length > 0
+      ? formatColouredTable(
+          ["field", "value", "source", "status"],
+          rows,
+          (row, column) => (column === 3 ? STATUS_COLOURS[statuses[row] ?? "set"] : undefined),
+          options.paint,
+        )
+      : "(every field is at its default)";
+  const foldNote =
+    folded > 0
+      ? `\n${options.paint(2, `${folded} more field${folded === 1 ? "" : "s"} at their defaults (--all shows them)`)}`
+      : "";
+  return `${options.paint(1, title)}\n${table}${foldNote}\n`;
+}
+
+function formatAgentMap(config: Config, json: boolean, options: FormatOptions): string {
+  const choices = listAgentLlmChoices(config).map((choice) => {
+    const llm = config.getLlmConfig(choice.llm_config_name);
+    const provider = inferProvider(llm.model, llm.custom_llm_provider);
+    return { ...choice, provider: provider.ok ? provider.provider : null };
+  });
+  if (json) {
+    return toJson({
+      default_agent: config.core.default_agent,
+      default_llm_config: config.defaultLlmName,
+      agents: Object.fromEntries(
+        choices.map(({ agent, ...rest }) => [
+          agent,
+          { ...rest, default_agent: agent === config.core.default_agent },
+        ]),
+      ),
+    });
+  }
+  const rows = choices.map((choice) => [
+    `${choice.agent}${choice.agent === config.core.default_agent ? " *" : ""}${choice.has_section ? "" : " (no section: [agent])"}`,
+    choice.llm_config_name,
+    choice.model,
+    choice.provider ?? "?",
+    choice.llm_config_reason === "cli" ? `-l ${choice.llm_config_name}` : REASONS[choice.llm_config_reason],
+  ]);
+  const files =
+    config.files.length > 0
+      ? config.files.map((file) => displayPath(file, options.cwd)).join(", ")
+      : "no config file (defaults)";
+  return `${options.paint(1, `Agents and their LLM configs (${files})`)}\n${formatColouredTable(
+    ["agent", "config", "model", "provider", "why"],
+    rows,
+    () => undefined,
+    options.paint,
+  )}\n* default agent (core.default_agent); explain one with --agent NAME, a config with --llm NAME\n`;
+}

@@ -1,0 +1,196 @@
+/**
+ * Why each value is what it is: a resolved config and its provenance → per-field value, source and
+ * status, as `llmconf config explain` prints it. Secrets stay masked; `${VAR}` references are shown
+ * as written, never expanded.
+ */
+import type { Config, LlmConfigReason } from "./load.ts";
+import type { FieldProvenance, SectionProvenance } from "./resolve.ts";
+import type { PlainSectionName } from "./schema.ts";
+import { SECRET_FIELDS } from "./schema.ts";
+import { MASK, maskSecrets } from "./secrets.ts";
+import type { ValueSource } from "./sources.ts";
+
+/** Where a value came from, in the JSON spelling of `config explain --json`. */
+export interface ExplainedSource {
+  kind: ValueSource["kind"];
+  /** The file of a file layer. */
+  file?: string;
+  /** The 1-based line of the key in `file`. */
+  line?: number;
+  /** The section that set it, in TOML spelling (`llm` when a named config inherited it). */
+  section?: string;
+  /** The environment variable that set it. */
+  env?: string;
+  /** The CLI flag that set it. */
+  flag?: string;
+  /** The rule of a derived default (H5). */
+  rule?: string;
+  /** The `${VAR}` text as written, when the value references the environment. */
+  reference?: string;
+}
+
+/**
+ * How a field got its value relative to its section: `set` in a section with no base, `overridden`
+ * in a named section over its base, `inherited` from `[llm]` / `[agent]`, a built-in `default`, or
+ * `derived` from other fields.
+ */
+export type FieldStatus = "set" | "overridden" | "inherited" | "default" | "derived";
+
+/** One field: its value as safe to print, where it came from, and how. */
+export interface ExplainedField {
+  value: unknown;
+  source: ExplainedSource;
+  status: FieldStatus;
+}
+
+/** Every field of one resolved section, by its TOML key. */
+export type FieldExplanations = Record<string, ExplainedField>;
+
+/** An agent: its fields, which LLM config it uses and why, and that config's fields. */
+export interface AgentExplanation {
+  agent: FieldExplanations;
+  llm_config_name: string;
+  llm_config_reason: LlmConfigReason;
+  /** Where the choice of LLM config came from (an `llm_config` key, `-l`, or the default). */
+  llm_config_source: ExplainedSource;
+  llm: FieldExplanations;
+}
+
+/** One row of the agent → LLM config map. */
+export interface AgentLlmChoice {
+  agent: string;
+  /** Whether the agent has a section of its own (otherwise it resolves to `[agent]`). */
+  has_section: boolean;
+  llm_config_name: string;
+  llm_config_reason: LlmConfigReason;
+  model: string;
+}
+
+const REFERENCE_ONLY = /^(\s*\$\{[A-Za-z_][A-Za-z0-9_]*(:-[^}]*)?\}\s*)+$/;
+
+/** The value as it may be printed: a reference as written, secrets masked (also nested ones). */
+function displayValue(key: string, value: unknown, source: ValueSource): unknown {
+  const reference = source.kind === "file" ? source.reference : undefined;
+  if (SECRET_FIELDS.has(key)) {
+    if (value === null || value === undefined) return null;
+    // A bare `${VAR}` names the secret without revealing it; any literal text around it might.
+    return reference !== undefined && REFERENCE_ONLY.test(reference) ? reference : MASK;
+  }
+  if (reference !== undefined) return reference;
+  return maskSecrets(value);
+}
+
+async function explainSource(config: Config, source: ValueSource): Promise<ExplainedSource> {
+  switch (source.kind) {
+    case "default":
+      return { kind: "default" };
+    case "derived":
+      return { kind: "derived", rule: source.rule };
+    case "env":
+      return { kind: "env", env: source.env };
+    case "cli":
+      return { kind: "cli", flag: source.flag };
+    case "file": {
+      const position = await config.locate(source);
+      return {
+        kind: "file",
+        file: source.file,
+        ...(position ? { line: position.line } : {}),
+        section: source.section,
+        ...(source.reference !== undefined ? { reference: source.reference } : {}),
+      };
+    }
+  }
+}
+
+function statusOf(provenance: FieldProvenance, named: boolean): FieldStatus {
+  if (provenance.source.kind === "default") return "default";
+  if (provenance.source.kind === "derived") return "derived";
+  if (provenance.inherited) return "inherited";
+  return named ? "overridden" : "set";
+}
+
+async function explainFields(
+  config: Config,
+  values: Readonly<Record<string, unknown>>,
+  provenance: SectionProvenance | undefined,
+  named: boolean,
+): Promise<FieldExplanations> {
+  const explained: FieldExplanations = {};
+  for (const [key, value] of Object.entries(values)) {
+    const origin = provenance?.[key] ?? { source: { kind: "default" as const }, inherited: false };
+    explained[key] = {
+      value: displayValue(key, value, origin.source),
+      source: await explainSource(config, origin.source),
+      status: statusOf(origin, named),
+    };
+  }
+  return explained;
+}
+
+/**
+ * Explains every field of an LLM config (`llm` is the default, or the `-l` choice).
+ * @example
+ * const fields = await explainLlmConfig(await loadConfig(), "gpt3");
+ * fields.model; // { value: "gpt-3.5-turbo", source: { kind: "file", file, line: 12, section: "llm.gpt3" }, status: "overridden" }
+ */
+export async function explainLlmConfig(config: Config, name: string): Promise<FieldExplanations> {
+  const llm = config.getLlmConfig(name);
+  const named = (name === "llm" ? config.defaultLlmName : name) !== "llm";
+  return explainFields(config, llm, config.provenance.llms[name], named);
+}
+
+/** Explains an agent: its own fields (from `[agent]` when it has no section), its LLM config and why. */
+export async function explainAgentConfig(config: Config, name: string): Promise<AgentExplanation> {
+  const section = config.agents[name] ? name : "agent";
+  const { name: llmName, reason } = config.llmConfigNameForAgent(name);
+  const choiceSource: ValueSource =
+    reason === "cli"
+      ? { kind: "cli", flag: "-l" }
+      : reason === "default"
+        ? { kind: "default" }
+        : (config.provenance.agents[reason === "agent" ? section : "agent"]?.llm_config?.source ?? {
+            kind: "default",
+          });
+  return {
+    agent: await explainFields(
+      config,
+      config.getAgentConfig(name),
+      config.provenance.agents[section],
+      section !== "agent",
+    ),
+    llm_config_name: llmName,
+    llm_config_reason: reason,
+    llm_config_source: await explainSource(config, choiceSource),
+    llm: await explainLlmConfig(config, llmName),
+  };
+}
+
+/** Explains every field of a plain section (`core`, `sandbox`, …), e.g. to see `-c`, `-i` and `-b`. */
+export async function explainSection(config: Config, section: PlainSectionName): Promise<FieldExplanations> {
+  return explainFields(
+    config,
+    config[section] as unknown as Record<string, unknown>,
+    config.provenance.sections[section],
+    false,
+  );
+}
+
+/**
+ * Which LLM config every agent uses, and why: each agent section, the base `[agent]`, and the default
+ * agent (`core.default_agent`) even when it has no section of its own.
+ */
+export function listAgentLlmChoices(config: Config): AgentLlmChoice[] {
+  const names = Object.keys(config.agents);
+  if (!names.includes(config.core.default_agent)) names.push(config.core.default_agent);
+  return names.map((agent) => {
+    const { name, reason } = config.llmConfigNameForAgent(agent);
+    return {
+      agent,
+      has_section: agent in config.agents,
+      llm_config_name: name,
+      llm_config_reason: reason,
+      model: config.getLlmConfig(name).model,
+    };
+  });
+}
