@@ -148,3 +148,18 @@ test("the OpenHands-style full example loads without error", () => {
   assert.equal(result.stderr, "");
   assert.equal(result.code, 0);
 });
+
+test("./.env supplies ${VAR} references and LLM_* overrides; real variables win over it", () => {
+  const { dir } = tempConfig('[llm]\napi_key = "${LLMCONF_DOTENV_KEY}"\n');
+  writeFileSync(
+    join(dir, ".env"),
+    "LLMCONF_DOTENV_KEY=sk-from-dotenv\nLLM_MODEL=from-dotenv\nLLM_TEMPERATURE=0.7\n",
+  );
+  const result = run(["config", "show", "--json"], { cwd: dir, env: { LLM_TEMPERATURE: "0.3" } });
+  assert.equal(result.code, 0, result.stderr);
+  const shown = JSON.parse(result.stdout);
+  assert.deepEqual(
+    [shown.llms.llm.model, shown.llms.llm.temperature, shown.llms.llm.api_key],
+    ["from-dotenv", 0.3, "**********"],
+  );
+});

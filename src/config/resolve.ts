@@ -228,18 +228,21 @@ function validate(
     if (!assigned || (reportOnly && !reportOnly.has(key))) continue;
     failed.add(key);
     const origin = issueOrigin(assigned.source);
-    const shown = SECRET_FIELDS.has(key) ? "" : ` (got ${describeValue(assigned.value)})`;
-    const inner = problem.path.length > 1 ? ` at ${problem.path.slice(1).join(".")}` : "";
+    const inner = problem.path.slice(1).map((part) => (typeof part === "symbol" ? String(part) : part));
+    const name = inner.reduce<string>(
+      (text, part) => (typeof part === "number" ? `${text}[${part}]` : `${text}.${part}`),
+      key,
+    );
+    const secret = [key, ...inner].some((part) => typeof part === "string" && SECRET_FIELDS.has(part));
+    const actual = valueAt(assigned.value, inner);
+    const shown = secret || actual === undefined ? "" : ` (got ${describeValue(actual)})`;
     const from = assigned.source.kind === "env" ? ` from environment variable ${assigned.source.env}` : "";
     issues.push({
       severity: "error",
       code: "invalid_value",
-      message: `invalid value for "${key}"${inner} in [${section}]${from}: ${lowerFirst(problem.message)}${shown}`,
+      message: `invalid value for "${name}" in [${section}]${from}: ${lowerFirst(problem.message)}${shown}`,
       file: origin.file,
-      path: [
-        ...origin.path,
-        ...problem.path.slice(1).map((part) => (typeof part === "symbol" ? String(part) : part)),
-      ],
+      path: [...origin.path, ...inner],
       section,
       key,
       suggestion: null,
@@ -456,6 +459,16 @@ function typeName(value: unknown): string {
   if (typeof value === "number") return Number.isInteger(value) ? "an integer" : "a float";
   if (typeof value === "object" && value !== null) return "a table";
   return `a ${typeof value}`;
+}
+
+/** The value at a path inside a table or array, or at its deepest prefix that exists (e.g. a shorthand string). */
+function valueAt(value: unknown, path: readonly (string | number)[]): unknown {
+  let current = value;
+  for (const part of path) {
+    if (typeof current !== "object" || current === null) return current;
+    current = (current as Record<string | number, unknown>)[part];
+  }
+  return current;
 }
 
 function describeValue(value: unknown): string {
