@@ -10,6 +10,7 @@ Validates the configuration and prints every problem as PATH:LINE:COL: error: ME
 Exit 0 when valid (warnings allowed), 1 when not.
 `;
 
+/** Runs `config check`. */
 export default async function configCheck(args: string[], io: CliIo): Promise<number> {
   const parsed = parseCommandArgs(args);
   if (parsed.values.help) {

@@ -49,6 +49,7 @@ export function agentsByLlm(config: Config): Map<string, string[]> {
   return users;
 }
 
+/** Runs `config show`. */
 export default async function configShow(args: string[], io: CliIo): Promise<number> {
   const parsed = parseCommandArgs(args, { llm: { type: "string" }, agent: { type: "string" } });
   if (parsed.values.help) {
