@@ -1,0 +1,576 @@
+/**
+ * `createLlm`: a client for one named LLM config that honours every field — retries, timeouts, token
+ * limits, costs, completion logs and fallbacks — over an AI SDK provider model called directly
+ * (`doGenerate` / `doStream`, so no retry or buffering of the SDK's own sits underneath ours).
+ */
+import type { LanguageModelV3, LanguageModelV3CallOptions } from "@ai-sdk/provider";
+import type { Config } from "../config/load.ts";
+import type { ResolvedLlmConfig } from "../config/schema.ts";
+import { writeCompletionLog } from "./completion-log.ts";
+import { computeCost } from "./cost.ts";
+import { LlmError, type LlmErrorKind, toLlmError } from "./errors.ts";
+import type { ChatMessage, ToolDefinition, Usage } from "./messages.ts";
+import { createMetrics, type LlmMetrics } from "./metrics.ts";
+import {
+  API_KEY_VARIABLES,
+  chooseProvider,
+  createProviderModel,
+  isOpenAiCompatible,
+  type ProviderModel,
+} from "./providers/registry.ts";
+import {
+  type CompletionRequest,
+  describeModel,
+  findBodyExtras,
+  type ModelFacts,
+  prepareCall,
+  withBodyExtras,
+} from "./request.ts";
+import { type Answer, readGenerateResult, readStream, type StreamDelta } from "./response.ts";
+import { runWithRetries, type Sleep } from "./retry.ts";
+import { parseRetryAfter } from "./retry-after.ts";
+import { checkTokenLimit } from "./token-limit.ts";
+
+export type { CompletionRequest } from "./request.ts";
+export type { StreamDelta } from "./response.ts";
+
+/** What a client reports as it works; never carries a secret. */
+export type LlmEvent =
+  | { type: "request"; configName: string; model: string; attempt: number }
+  | {
+      type: "retry";
+      configName: string;
+      model: string;
+      attempt: number;
+      attempts: number;
+      kind: LlmErrorKind;
+      status: number | undefined;
+      waitMs: number;
+      message: string;
+    }
+  | { type: "fallback"; from: string; to: string; kind: LlmErrorKind; message: string }
+  | {
+      type: "response";
+      configName: string;
+      model: string;
+      attempts: number;
+      latencyMs: number;
+      usage: Usage;
+      costUsd: number | null;
+    }
+  | {
+      type: "error";
+      configName: string;
+      model: string;
+      kind: LlmErrorKind;
+      status: number | undefined;
+      message: string;
+    }
+  | { type: "log"; configName: string; file: string }
+  | { type: "log-failed"; configName: string; message: string };
+
+/** Options of `createLlm`. */
+export interface CreateLlmOptions {
+  /** The config's name, used in errors, metrics and logs. @default "llm" */
+  name?: string;
+  /** Looks up the configs named in `fallbacks`; without it a config with fallbacks cannot use them. */
+  resolveConfig?: (name: string) => Readonly<ResolvedLlmConfig>;
+  /** The fetch every provider sends with (tests inject one). @default globalThis.fetch */
+  fetch?: typeof globalThis.fetch;
+  /** Aborts every call of this client. */
+  signal?: AbortSignal;
+  onEvent?: (event: LlmEvent) => void;
+  /** Waits between attempts. @default real timers, cancelled by the abort signal */
+  sleep?: Sleep;
+  /** Millisecond clock for latency and total time. @default performance.now */
+  now?: () => number;
+  /** Wall clock for log file timestamps, in ms since the epoch. @default Date.now */
+  wallClock?: () => number;
+  /** Where provider API keys are read from when `api_key` is unset. @default process.env */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** A metrics store to share between clients. @default a new one */
+  metrics?: LlmMetrics;
+}
+
+/** A request to `complete`; `stream: true` streams from the provider and reports deltas to `onDelta`. */
+export interface CompleteRequest extends CompletionRequest {
+  stream?: boolean;
+  onDelta?: (delta: StreamDelta) => void;
+}
+
+/** The answer of one call. */
+export interface Completion {
+  text: string;
+  toolCalls: Answer["toolCalls"];
+  finishReason: Answer["finishReason"];
+  usage: Usage;
+  /** USD; `usd` is null when the price is unknown (never a silent 0). */
+  cost: { usd: number | null; source: string };
+  /** Wall time of the whole call: every attempt, wait and fallback. */
+  latencyMs: number;
+  /** Attempts made over every config tried. */
+  attempts: number;
+  /** The config that answered (a fallback's name when one was used). */
+  configName: string;
+  /** The config the call was made with. */
+  requestedConfig: string;
+  model: string;
+  /** Parameters dropped or ignored, and why. */
+  notes: string[];
+  /** The answer as an assistant message, ready to append to the conversation. */
+  message: Extract<ChatMessage, { role: "assistant" }>;
+}
+
+/** A streaming call: iterate the deltas; `completion` settles when the stream ends. */
+export interface LlmStream extends AsyncIterable<StreamDelta> {
+  completion: Promise<Completion>;
+}
+
+/** A client for one named config (and its fallbacks). */
+export interface Llm {
+  readonly name: string;
+  readonly config: Readonly<ResolvedLlmConfig>;
+  readonly metrics: LlmMetrics;
+  complete(request: CompleteRequest): Promise<Completion>;
+  stream(request: CompletionRequest): LlmStream;
+}
+
+interface Link {
+  name: string;
+  config: Readonly<ResolvedLlmConfig>;
+  facts: ModelFacts;
+  secrets: string[];
+  model?: Promise<ProviderModel> | undefined;
+}
+
+/**
+ * Creates a client for a resolved config; providers are imported on the first call.
+ * @example
+ * const config = await loadConfig();
+ * const llm = createLlm(config.getLlmConfig("fast"), { name: "fast", resolveConfig: config.getLlmConfig });
+ * const { text, cost } = await llm.complete({ messages: [{ role: "user", content: "Hello" }] });
+ */
+export function createLlm(config: Readonly<ResolvedLlmConfig>, options: CreateLlmOptions = {}): Llm {
+  const name = options.name ?? "llm";
+  const env = options.env ?? process.env;
+  const baseFetch = options.fetch ?? globalThis.fetch;
+  const now = options.now ?? (() => performance.now());
+  const wallClock = options.wallClock ?? Date.now;
+  const metrics = options.metrics ?? createMetrics();
+  const emit = (event: LlmEvent) => options.onEvent?.(event);
+  const links = new Map<string, Link>();
+
+  const linkOf = (linkName: string, linkConfig: Readonly<ResolvedLlmConfig>): Link => {
+    let link = links.get(linkName);
+    if (link === undefined) {
+      link = {
+        name: linkName,
+        config: linkConfig,
+        facts: describeModel(linkConfig.model),
+        secrets: secretsOf(linkConfig, env),
+      };
+      links.set(linkName, link);
+    }
+    return link;
+  };
+
+  const modelOf = (link: Link): Promise<ProviderModel> => {
+    if (link.model === undefined) {
+      const { provider } = chooseProvider(link.config, link.name);
+      const extras = findBodyExtras(link.config, provider, isOpenAiCompatible(provider, link.config));
+      const fetch = extras === undefined ? baseFetch : withBodyExtras(baseFetch, extras);
+      link.model = createProviderModel({ config: link.config, configName: link.name, fetch, env });
+      // A failed setup (missing key) must be retried on the next call, not cached.
+      link.model.catch(() => {
+        link.model = undefined;
+      });
+    }
+    return link.model;
+  };
+
+  const runLink = async (
+    link: Link,
+    request: CompleteRequest,
+    signal: AbortSignal | undefined,
+    counter: { attempts: number },
+  ): Promise<{ answer: Answer; notes: string[]; attempts: number; messages: ChatMessage[] }> => {
+    const { config } = link;
+    const context = { configName: link.name, model: config.model, secrets: link.secrets };
+    const target = await modelOf(link);
+    let overrides: { temperature?: number } = {};
+    let prepared = prepareCall(config, link.name, target, request, overrides, link.facts);
+    await checkTokenLimit(
+      link.name,
+      config,
+      { messages: prepared.sentMessages, tools: request.tools },
+      link.facts,
+    );
+    const delivered = { any: false };
+    const result = await runWithRetries(
+      async (attempt) => {
+        counter.attempts += 1;
+        emit({ type: "request", configName: link.name, model: config.model, attempt });
+        try {
+          return await attemptOnce(target.model, prepared.options, config, signal, request, delivered);
+        } catch (thrown) {
+          const error = classify(thrown, context, config, signal, delivered.any);
+          if (error.kind === "empty_response" && (overrides.temperature ?? config.temperature) === 0) {
+            // OpenHands: an empty answer at temperature 0 is retried at temperature 1.
+            overrides = { temperature: 1 };
+            prepared = prepareCall(config, link.name, target, request, overrides, link.facts);
+          }
+          throw error;
+        }
+      },
+      {
+        policy: config,
+        ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
+        now,
+        signal,
+        onRetry: (notice) =>
+          emit({
+            type: "retry",
+            configName: link.name,
+            model: config.model,
+            attempt: notice.attempt,
+            attempts: notice.attempts,
+            kind: notice.error.kind,
+            status: notice.error.status,
+            waitMs: notice.waitMs,
+            message: notice.error.message,
+          }),
+      },
+    );
+    return {
+      answer: result.value,
+      notes: prepared.notes,
+      attempts: result.attempts,
+      messages: prepared.sentMessages,
+    };
+  };
+
+  const complete = async (request: CompleteRequest): Promise<Completion> => {
+    const started = now();
+    const signal = combineSignals(options.signal, request.signal);
+    const chain = [name, ...config.fallbacks];
+    const counter = { attempts: 0 };
+    const failures: LlmError[] = [];
+    for (let index = 0; index < chain.length; index++) {
+      const linkName = chain[index] as string;
+      let link: Link;
+      try {
+        link = linkOf(
+          linkName,
+          index === 0 ? config : resolveFallback(linkName, name, options.resolveConfig),
+        );
+      } catch (thrown) {
+        throw toLlmError(thrown, { configName: linkName, model: "?" });
+      }
+      const linkStarted = now();
+      const attemptsBefore = counter.attempts;
+      try {
+        if (signal?.aborted)
+          throw toLlmError(signal.reason ?? abortError(), {
+            configName: link.name,
+            model: link.config.model,
+          });
+        const { answer, notes, messages } = await runLink(link, request, signal, counter);
+        const latencyMs = now() - started;
+        const cost = computeCost(link.config.model, answer.usage, link.config);
+        metrics.record({
+          configName: link.name,
+          ok: true,
+          attempts: counter.attempts - attemptsBefore,
+          usage: answer.usage,
+          costUsd: cost.usd,
+          latencyMs: now() - linkStarted,
+          fallbackFrom: index > 0 ? name : undefined,
+        });
+        emit({
+          type: "response",
+          configName: link.name,
+          model: link.config.model,
+          attempts: counter.attempts,
+          latencyMs,
+          usage: answer.usage,
+          costUsd: cost.usd,
+        });
+        const completion: Completion = {
+          text: answer.text,
+          toolCalls: answer.toolCalls,
+          finishReason: answer.finishReason,
+          usage: answer.usage,
+          cost,
+          latencyMs,
+          attempts: counter.attempts,
+          configName: link.name,
+          requestedConfig: name,
+          model: link.config.model,
+          notes,
+          message: {
+            role: "assistant",
+            content: answer.text === "" && answer.toolCalls.length > 0 ? null : answer.text,
+            ...(answer.toolCalls.length > 0 ? { tool_calls: answer.toolCalls } : {}),
+          },
+        };
+        if (link.config.log_completions) await logCompletion(link, completion, messages, request.tools);
+        return completion;
+      } catch (thrown) {
+        const error = toLlmError(thrown, {
+          configName: link.name,
+          model: link.config.model,
+          secrets: link.secrets,
+        });
+        metrics.record({
+          configName: link.name,
+          ok: false,
+          attempts: counter.attempts - attemptsBefore,
+          kind: error.kind,
+          latencyMs: now() - linkStarted,
+        });
+        emit({
+          type: "error",
+          configName: link.name,
+          model: link.config.model,
+          kind: error.kind,
+          status: error.status,
+          message: error.message,
+        });
+        failures.push(error);
+        const next = chain[index + 1];
+        if (next === undefined || !error.fallbackEligible || signal?.aborted)
+          throw withPrevious(error, failures);
+        emit({ type: "fallback", from: link.name, to: next, kind: error.kind, message: error.message });
+      }
+    }
+    throw new Error("unreachable: the fallback chain is never empty");
+  };
+
+  const logCompletion = async (
+    link: Link,
+    completion: Completion,
+    messages: ChatMessage[],
+    tools: ToolDefinition[] | undefined,
+  ) => {
+    try {
+      const file = await writeCompletionLog(
+        link.config.log_completions_folder,
+        {
+          config: link.name,
+          model: link.config.model,
+          messages,
+          tools,
+          response: {
+            text: completion.text,
+            tool_calls: completion.toolCalls,
+            finish_reason: completion.finishReason,
+          },
+          usage: completion.usage,
+          cost: completion.cost,
+          latency_ms: completion.latencyMs,
+          attempts: completion.attempts,
+          timestamp: wallClock() / 1000,
+          notes: completion.notes.length > 0 ? completion.notes : undefined,
+        },
+        link.secrets,
+      );
+      emit({ type: "log", configName: link.name, file });
+    } catch (thrown) {
+      // A log that cannot be written must not lose an answer that was paid for.
+      emit({ type: "log-failed", configName: link.name, message: (thrown as Error).message });
+    }
+  };
+
+  return {
+    name,
+    config,
+    metrics,
+    complete,
+    stream(request) {
+      const queue: StreamDelta[] = [];
+      let wake: (() => void) | undefined;
+      let finished = false;
+      const completion = complete({
+        ...request,
+        stream: true,
+        onDelta: (delta) => {
+          queue.push(delta);
+          wake?.();
+        },
+      }).finally(() => {
+        finished = true;
+        wake?.();
+      });
+      // The iterator surfaces the call's error; `completion` must not also reject unhandled.
+      completion.catch(() => {});
+      return {
+        completion,
+        async *[Symbol.asyncIterator]() {
+          for (;;) {
+            const delta = queue.shift();
+            if (delta !== undefined) {
+              yield delta;
+              continue;
+            }
+            if (finished) {
+              await completion;
+              return;
+            }
+            await new Promise<void>((resolve) => {
+              wake = resolve;
+            });
+            wake = undefined;
+          }
+        },
+      };
+    },
+  };
+}
+
+/**
+ * Creates a client for a named config of a loaded configuration, with its fallbacks resolvable.
+ * @example const llm = createLlmFromConfig(await loadConfig(), "fast");
+ */
+export function createLlmFromConfig(
+  loaded: Pick<Config, "getLlmConfig" | "defaultLlmName">,
+  name: string = loaded.defaultLlmName,
+  options: Omit<CreateLlmOptions, "name" | "resolveConfig"> = {},
+): Llm {
+  return createLlm(loaded.getLlmConfig(name), {
+    ...options,
+    name,
+    resolveConfig: (fallback) => loaded.getLlmConfig(fallback),
+  });
+}
+
+async function attemptOnce(
+  model: LanguageModelV3,
+  callOptions: LanguageModelV3CallOptions,
+  config: Readonly<ResolvedLlmConfig>,
+  signal: AbortSignal | undefined,
+  request: CompleteRequest,
+  delivered: { any: boolean },
+): Promise<Answer> {
+  const timeoutMs = config.timeout !== null && config.timeout > 0 ? config.timeout * 1000 : undefined;
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(signal?.reason);
+  signal?.addEventListener("abort", onAbort, { once: true });
+  let timer: NodeJS.Timeout | undefined;
+  const armTimer = () => {
+    if (timeoutMs === undefined) return;
+    clearTimeout(timer);
+    timer = setTimeout(() => controller.abort(new TimedOut()), timeoutMs);
+  };
+  armTimer();
+  try {
+    const options = { ...callOptions, abortSignal: controller.signal };
+    if (!request.stream) return readGenerateResult(await model.doGenerate(options));
+    const { stream } = await model.doStream(options);
+    // The timeout of a stream is an idle timeout: it restarts with every part that arrives.
+    return await readStream(
+      stream,
+      (delta) => {
+        delivered.any = true;
+        request.onDelta?.(delta);
+      },
+      armTimer,
+    );
+  } catch (thrown) {
+    if (controller.signal.reason instanceof TimedOut) throw controller.signal.reason;
+    throw thrown;
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener("abort", onAbort);
+  }
+}
+
+/** Marks an abort caused by our own per-attempt timeout. */
+class TimedOut extends Error {
+  override name = "AttemptTimedOut";
+}
+
+function classify(
+  thrown: unknown,
+  context: { configName: string; model: string; secrets: string[] },
+  config: Readonly<ResolvedLlmConfig>,
+  signal: AbortSignal | undefined,
+  delivered: boolean,
+): LlmError {
+  const timedOut = thrown instanceof TimedOut;
+  const error = toLlmError(timedOut ? abortError() : thrown, {
+    ...context,
+    timedOut: timedOut && !signal?.aborted,
+    timeoutSeconds: config.timeout,
+    parseRetryAfter: (headers) => parseRetryAfter(headers),
+  });
+  if (!delivered || !error.retryable) return error;
+  // Text already reached the caller; a second attempt would repeat it, so the failure is final.
+  return new LlmError(`${error.message} (after part of the answer was streamed; not retried)`, {
+    kind: error.kind,
+    configName: error.configName,
+    model: error.model,
+    status: error.status,
+    retryable: false,
+    cause: error,
+  });
+}
+
+function abortError(): Error {
+  const error = new Error("aborted");
+  error.name = "AbortError";
+  return error;
+}
+
+function combineSignals(...signals: (AbortSignal | undefined)[]): AbortSignal | undefined {
+  const present = signals.filter((signal): signal is AbortSignal => signal !== undefined);
+  if (present.length <= 1) return present[0];
+  return AbortSignal.any(present);
+}
+
+function resolveFallback(
+  fallback: string,
+  from: string,
+  resolveConfig: CreateLlmOptions["resolveConfig"],
+): Readonly<ResolvedLlmConfig> {
+  if (resolveConfig === undefined) {
+    throw new LlmError(
+      `config "${from}" lists fallback "${fallback}", but the client was created without resolveConfig (use createLlmFromConfig)`,
+      { kind: "provider_setup", configName: from, model: "?" },
+    );
+  }
+  return resolveConfig(fallback);
+}
+
+function withPrevious(error: LlmError, failures: readonly LlmError[]): LlmError {
+  if (failures.length <= 1) return error;
+  const tried = failures.map((failure) => failure.configName).join(" → ");
+  const wrapped = new LlmError(`${error.message} (fallbacks tried: ${tried})`, {
+    kind: error.kind,
+    configName: error.configName,
+    model: error.model,
+    status: error.status,
+    retryable: error.retryable,
+    retryAfterMs: error.retryAfterMs,
+    cause: error,
+  });
+  return Object.assign(wrapped, { previous: failures.slice(0, -1) });
+}
+
+function secretsOf(
+  config: Readonly<ResolvedLlmConfig>,
+  env: Readonly<Record<string, string | undefined>>,
+): string[] {
+  const values = [config.api_key, config.aws_access_key_id, config.aws_secret_access_key];
+  const choice = chooseProviderSafely(config);
+  for (const variable of choice === undefined ? [] : (API_KEY_VARIABLES[choice] ?? []))
+    values.push(env[variable] ?? null);
+  return values.filter((value): value is string => typeof value === "string" && value !== "");
+}
+
+function chooseProviderSafely(config: Readonly<ResolvedLlmConfig>) {
+  try {
+    return chooseProvider(config, "").provider;
+  } catch {
+    return undefined;
+  }
+}

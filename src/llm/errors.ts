@@ -1,0 +1,330 @@
+/**
+ * LLM errors as data: every failure carries `kind`, `status`, `retryable`, `retryAfterMs`, `configName`
+ * and `model`, chosen by one factory (`toLlmError`) from whatever the provider or the network threw.
+ * Callers branch on these fields, never on message text.
+ */
+
+/** What went wrong, in one word; the retry policy and the CLI branch on it. */
+export type LlmErrorKind =
+  | "rate_limit"
+  | "authentication"
+  | "permission"
+  | "bad_request"
+  | "not_found"
+  | "request_timeout"
+  | "conflict"
+  | "context_window_exceeded"
+  | "server"
+  | "timeout"
+  | "connection"
+  | "empty_response"
+  | "invalid_response"
+  | "aborted"
+  | "token_limit"
+  | "missing_api_key"
+  | "provider_setup"
+  | "retry_after_too_long"
+  | "retries_exhausted";
+
+/** The facts of one failed attempt, kept for the final error and the metrics. */
+export interface AttemptFailure {
+  attempt: number;
+  kind: LlmErrorKind;
+  status: number | undefined;
+  message: string;
+  elapsedMs: number;
+}
+
+/** The fields every `LlmError` is built from. */
+export interface LlmErrorFields {
+  kind: LlmErrorKind;
+  configName: string;
+  model: string;
+  status?: number | undefined;
+  retryable?: boolean;
+  retryAfterMs?: number | undefined;
+  cause?: unknown;
+}
+
+/** Any failure of an LLM call; `retryable` says whether another attempt may succeed. */
+export class LlmError extends Error {
+  override name = "LlmError";
+  readonly kind: LlmErrorKind;
+  readonly configName: string;
+  readonly model: string;
+  readonly status: number | undefined;
+  readonly retryable: boolean;
+  readonly retryAfterMs: number | undefined;
+
+  constructor(message: string, fields: LlmErrorFields) {
+    super(message, fields.cause === undefined ? undefined : { cause: fields.cause });
+    this.kind = fields.kind;
+    this.configName = fields.configName;
+    this.model = fields.model;
+    this.status = fields.status;
+    this.retryable = fields.retryable ?? false;
+    this.retryAfterMs = fields.retryAfterMs;
+  }
+
+  /** Whether a fallback config should be tried after this error (retryable, or the prompt is too long). */
+  get fallbackEligible(): boolean {
+    return (
+      this.retryable ||
+      this.kind === "context_window_exceeded" ||
+      this.kind === "token_limit" ||
+      this.kind === "retry_after_too_long" ||
+      (this.kind === "retries_exhausted" && this.retryable)
+    );
+  }
+}
+
+/** The prompt has more tokens than `max_input_tokens`; raised before anything is sent. */
+export class TokenLimitError extends LlmError {
+  override name = "TokenLimitError";
+  constructor(
+    readonly count: number,
+    readonly limit: number,
+    readonly tokenizer: string,
+    fields: { configName: string; model: string },
+  ) {
+    super(
+      `config "${fields.configName}" (model ${fields.model}): prompt has ${count} tokens (${tokenizer}), over max_input_tokens = ${limit}`,
+      { kind: "token_limit", ...fields },
+    );
+  }
+}
+
+/** Every attempt of a config failed with retryable errors; names each status and the total time. */
+export class RetriesExhaustedError extends LlmError {
+  override name = "RetriesExhaustedError";
+  constructor(
+    readonly attempts: readonly AttemptFailure[],
+    readonly totalMs: number,
+    readonly last: LlmError,
+  ) {
+    const statuses = attempts.map((failure) => failure.status ?? failure.kind).join(", ");
+    const prefix = `config "${last.configName}" (model ${last.model}): `;
+    const lastDetail = last.message.startsWith(prefix) ? last.message.slice(prefix.length) : last.message;
+    super(
+      `${prefix}${attempts.length} attempt${attempts.length === 1 ? "" : "s"} failed in ${formatSeconds(totalMs)} (${statuses}); last: ${lastDetail}`,
+      {
+        kind: "retries_exhausted",
+        configName: last.configName,
+        model: last.model,
+        status: last.status,
+        retryable: true,
+        retryAfterMs: last.retryAfterMs,
+        cause: last,
+      },
+    );
+  }
+}
+
+/** Seconds with one decimal, for messages (`1.2 s`). */
+export function formatSeconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** What the factory knows besides the thrown value. */
+export interface ErrorContext {
+  configName: string;
+  model: string;
+  /** Our own per-attempt timeout fired (an abort caused by it is a timeout, not a user abort). */
+  timedOut?: boolean;
+  /** The timeout of one attempt in seconds, for the message. */
+  timeoutSeconds?: number | null;
+  /** Secret values that must never appear in a message. */
+  secrets?: readonly string[];
+  /** Parses retry headers; injected so this file stays free of clock reads. */
+  parseRetryAfter?: (headers: Record<string, string | undefined>) => number | undefined;
+}
+
+interface ApiCallLike {
+  message: string;
+  statusCode?: number;
+  responseHeaders?: Record<string, string>;
+  responseBody?: string;
+  isRetryable?: boolean;
+  cause?: unknown;
+}
+
+const contextTooLong =
+  /context[_ ]length|context window|maximum context|prompt is too long|too many tokens|reduce the length|input is too long|exceeds the (?:maximum|max)/i;
+
+const networkCodes = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EPIPE",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "UND_ERR_SOCKET",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "UND_ERR_CLOSED",
+]);
+
+/**
+ * The one factory: turns anything a provider call threw into an `LlmError` with its facts as fields.
+ * @example toLlmError(apiCallError, { configName: "fast", model: "gpt-4o" }).retryable
+ */
+export function toLlmError(thrown: unknown, context: ErrorContext): LlmError {
+  if (thrown instanceof LlmError) return thrown;
+  const { configName, model } = context;
+  const base = { configName, model, cause: thrown };
+  const prefix = `config "${configName}" (model ${model})`;
+  const clean = (text: string) => redactSecrets(text, context.secrets ?? []);
+  if (isAbort(thrown)) {
+    if (context.timedOut) {
+      const seconds = context.timeoutSeconds ?? 0;
+      return new LlmError(`${prefix}: no answer within timeout = ${seconds} s`, {
+        ...base,
+        kind: "timeout",
+        retryable: true,
+      });
+    }
+    return new LlmError(`${prefix}: aborted`, { ...base, kind: "aborted" });
+  }
+  const name = (thrown as { name?: unknown } | null)?.name;
+  const emptyChoices =
+    typeof name === "string" &&
+    name.startsWith("AI_") &&
+    /did not contain any choices|without a finish reason|no content generated/i.test(
+      (thrown as Error).message,
+    );
+  if (name === "EmptyAnswerError" || emptyChoices) {
+    return new LlmError(`${prefix}: empty response (no text, no tool calls)`, {
+      ...base,
+      kind: "empty_response",
+      retryable: true,
+    });
+  }
+  if (name === "AI_LoadAPIKeyError" || name === "AI_LoadSettingError") {
+    return new LlmError(`${prefix}: no api_key (${clean((thrown as Error).message)})`, {
+      ...base,
+      kind: "missing_api_key",
+    });
+  }
+  if (isApiCallError(thrown)) {
+    const status = thrown.statusCode;
+    const detail = clean(describeProviderMessage(thrown));
+    if (status === undefined) {
+      return new LlmError(`${prefix}: cannot connect: ${detail.replace(/^Cannot connect to API: /, "")}`, {
+        ...base,
+        kind: "connection",
+        retryable: true,
+      });
+    }
+    if (status >= 200 && status < 300) {
+      // The response began but its body failed: a cut connection is retryable, garbage is not.
+      const code = findNetworkCode(thrown.cause);
+      return new LlmError(
+        code === undefined
+          ? `${prefix}: invalid response: ${detail}`
+          : `${prefix}: connection lost while reading the response (${code})`,
+        {
+          ...base,
+          kind: code === undefined ? "invalid_response" : "connection",
+          status,
+          retryable: code !== undefined,
+        },
+      );
+    }
+    const headers = thrown.responseHeaders ?? {};
+    const retryAfterMs = context.parseRetryAfter?.(headers);
+    const kind = kindOfStatus(status, `${thrown.message} ${thrown.responseBody ?? ""}`);
+    return new LlmError(`${prefix}: ${status} ${describeKind(kind)}: ${detail}`, {
+      ...base,
+      kind,
+      status,
+      retryable: isRetryableKind(kind),
+      retryAfterMs,
+    });
+  }
+  const code = findNetworkCode(thrown);
+  if (code !== undefined) {
+    return new LlmError(`${prefix}: connection failed (${code})`, {
+      ...base,
+      kind: "connection",
+      retryable: true,
+    });
+  }
+  const message = thrown instanceof Error ? thrown.message : String(thrown);
+  return new LlmError(`${prefix}: ${clean(message)}`, { ...base, kind: "invalid_response" });
+}
+
+/** The kind an HTTP error status means; a 400 about the context window is its own kind. */
+export function kindOfStatus(status: number, text = ""): LlmErrorKind {
+  if (status === 429) return "rate_limit";
+  if (status === 401) return "authentication";
+  if (status === 403) return "permission";
+  if (status === 404) return "not_found";
+  if (status === 408) return "request_timeout";
+  if (status === 409) return "conflict";
+  if (status === 413 || ((status === 400 || status === 422) && contextTooLong.test(text))) {
+    return "context_window_exceeded";
+  }
+  if (status >= 500) return "server";
+  return "bad_request";
+}
+
+/** Whether errors of this kind are retried: connection errors, timeouts, 408, 409, 429, 5xx, empty answers. */
+export function isRetryableKind(kind: LlmErrorKind): boolean {
+  return (
+    kind === "rate_limit" ||
+    kind === "request_timeout" ||
+    kind === "conflict" ||
+    kind === "server" ||
+    kind === "timeout" ||
+    kind === "connection" ||
+    kind === "empty_response"
+  );
+}
+
+function describeKind(kind: LlmErrorKind): string {
+  return kind.replaceAll("_", " ");
+}
+
+/** Replaces every secret value in a text with `**********`. */
+export function redactSecrets(text: string, secrets: readonly string[]): string {
+  let result = text;
+  for (const secret of secrets) {
+    // Very short values would mask ordinary words; no real key is that short.
+    if (secret.length >= 4) result = result.split(secret).join("**********");
+  }
+  return result;
+}
+
+function describeProviderMessage(error: ApiCallLike): string {
+  // Provider messages are often the JSON body's error.message; keep them to one line.
+  return error.message.replace(/\s+/g, " ").trim().slice(0, 300);
+}
+
+function isApiCallError(value: unknown): value is ApiCallLike {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    (value as { name?: unknown }).name === "AI_APICallError" &&
+    typeof (value as { message?: unknown }).message === "string"
+  );
+}
+
+function isAbort(value: unknown): boolean {
+  const name = (value as { name?: unknown } | null)?.name;
+  return name === "AbortError" || name === "TimeoutError";
+}
+
+function findNetworkCode(value: unknown): string | undefined {
+  let current = value;
+  for (let depth = 0; depth < 5 && typeof current === "object" && current !== null; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === "string" && networkCodes.has(code)) return code;
+    const message = (current as { message?: unknown }).message;
+    if (message === "terminated" || message === "fetch failed" || message === "other side closed") {
+      return typeof code === "string" ? code : "connection closed";
+    }
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}

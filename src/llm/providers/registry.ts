@@ -1,0 +1,256 @@
+/**
+ * Provider families → AI SDK 6 language models. Each package is imported only when a config of that
+ * family makes its first call, so commands that never call a model do not pay for loading them.
+ * groq, deepseek, xai, openrouter and ollama speak the OpenAI wire format, so they go through
+ * `@ai-sdk/openai-compatible` with their known base URLs and headers.
+ */
+import type { LanguageModelV3 } from "@ai-sdk/provider";
+import type { ResolvedLlmConfig } from "../../config/schema.ts";
+import { LlmError } from "../errors.ts";
+import { inferProvider, PROVIDER_NAMES, type ProviderName } from "./infer.ts";
+
+/** What building a model needs: the config, its name, the fetch to send with and the environment. */
+export interface ProviderSetup {
+  config: Readonly<ResolvedLlmConfig>;
+  configName: string;
+  fetch: typeof globalThis.fetch;
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+/** A ready model and the facts the request builder needs about it. */
+export interface ProviderModel {
+  model: LanguageModelV3;
+  provider: ProviderName;
+  /** The model id sent to the provider (prefix removed). */
+  modelId: string;
+  /** The `providerOptions` key this model reads. */
+  optionsKey: string;
+  /** Whether the model speaks through `@ai-sdk/openai-compatible` (raw extra body keys pass through). */
+  openAiCompatible: boolean;
+}
+
+/** The base URL, API key variable and extra headers of an OpenAI-compatible host. */
+interface CompatibleHost {
+  baseUrl: string;
+  keyVariable?: string;
+}
+
+const compatibleHosts: Partial<Record<ProviderName, CompatibleHost>> = {
+  groq: { baseUrl: "https://api.groq.com/openai/v1", keyVariable: "GROQ_API_KEY" },
+  deepseek: { baseUrl: "https://api.deepseek.com/v1", keyVariable: "DEEPSEEK_API_KEY" },
+  xai: { baseUrl: "https://api.x.ai/v1", keyVariable: "XAI_API_KEY" },
+  openrouter: { baseUrl: "https://openrouter.ai/api/v1", keyVariable: "OPENROUTER_API_KEY" },
+  ollama: { baseUrl: "http://localhost:11434" },
+};
+
+/** The environment variables each family reads its key from when `api_key` is unset (as LiteLLM does). */
+export const API_KEY_VARIABLES: Readonly<Partial<Record<ProviderName, readonly string[]>>> = {
+  openai: ["OPENAI_API_KEY"],
+  anthropic: ["ANTHROPIC_API_KEY"],
+  azure: ["AZURE_API_KEY", "AZURE_OPENAI_API_KEY"],
+  gemini: ["GEMINI_API_KEY", "GOOGLE_GENERATIVE_AI_API_KEY"],
+  mistral: ["MISTRAL_API_KEY"],
+  groq: ["GROQ_API_KEY"],
+  deepseek: ["DEEPSEEK_API_KEY"],
+  xai: ["XAI_API_KEY"],
+  openrouter: ["OPENROUTER_API_KEY"],
+};
+
+/** Whether a config's calls go through `@ai-sdk/openai-compatible` (its options carry raw body keys). */
+export function isOpenAiCompatible(provider: ProviderName, config: Readonly<ResolvedLlmConfig>): boolean {
+  return provider in compatibleHosts || (provider === "openai" && Boolean(config.base_url));
+}
+
+/** The Azure API version LiteLLM and OpenHands use when `api_version` is unset. */
+export const DEFAULT_AZURE_API_VERSION = "2024-12-01-preview";
+
+function trimSlash(url: string): string {
+  return url.replace(/\/+$/, "");
+}
+
+function findApiKey(setup: ProviderSetup, provider: ProviderName): string | undefined {
+  if (setup.config.api_key) return setup.config.api_key;
+  for (const variable of API_KEY_VARIABLES[provider] ?? []) {
+    const value = setup.env[variable];
+    if (value) return value;
+  }
+  return undefined;
+}
+
+function requireApiKey(setup: ProviderSetup, provider: ProviderName): string {
+  const key = findApiKey(setup, provider);
+  if (key !== undefined) return key;
+  const variables = API_KEY_VARIABLES[provider] ?? [];
+  const section = setup.configName === "llm" ? "[llm]" : `[llm.${setup.configName}]`;
+  throw new LlmError(
+    `config "${setup.configName}" (model ${setup.config.model}): no api_key; set api_key in ${section}${variables.length > 0 ? ` or the ${variables.join(" / ")} environment variable` : ""}`,
+    { kind: "missing_api_key", configName: setup.configName, model: setup.config.model },
+  );
+}
+
+/** The provider family and model id of a config, or a `provider_setup` error naming the supported list. */
+export function chooseProvider(
+  config: Readonly<ResolvedLlmConfig>,
+  configName: string,
+): { provider: ProviderName; modelId: string } {
+  const choice = inferProvider(config.model, config.custom_llm_provider);
+  if (choice.ok) return choice;
+  throw new LlmError(
+    `config "${configName}": ${choice.reason}; supported providers: ${PROVIDER_NAMES.join(", ")}`,
+    { kind: "provider_setup", configName, model: config.model },
+  );
+}
+
+/**
+ * Builds the AI SDK model for a config, importing its provider package on first use.
+ * @example const { model } = await createProviderModel({ config, configName: "llm", fetch, env: process.env });
+ */
+export async function createProviderModel(setup: ProviderSetup): Promise<ProviderModel> {
+  const { config, fetch } = setup;
+  const { provider, modelId } = chooseProvider(config, setup.configName);
+  const baseURL = config.base_url ? trimSlash(config.base_url) : undefined;
+  const done = (model: LanguageModelV3, optionsKey: string, openAiCompatible = false): ProviderModel => ({
+    model,
+    provider,
+    modelId,
+    optionsKey,
+    openAiCompatible,
+  });
+  switch (provider) {
+    case "openai": {
+      if (baseURL !== undefined) {
+        // Any OpenAI-compatible server (vLLM, LM Studio, llama.cpp, a LiteLLM proxy): the compatible
+        // client sends `max_tokens` and passes unknown parameters through, as those servers expect.
+        return createCompatible(setup, "openai", modelId, baseURL, findApiKey(setup, provider));
+      }
+      const { createOpenAI } = await import("@ai-sdk/openai");
+      const openai = createOpenAI({ apiKey: requireApiKey(setup, provider), fetch });
+      return done(openai.chat(modelId), "openai");
+    }
+    case "anthropic": {
+      const { createAnthropic } = await import("@ai-sdk/anthropic");
+      const apiKey = requireApiKey(setup, provider);
+      // LiteLLM's api_base for Anthropic has no /v1; the AI SDK's baseURL includes it.
+      const anthropicBase = baseURL === undefined || baseURL.endsWith("/v1") ? baseURL : `${baseURL}/v1`;
+      const anthropic = createAnthropic({
+        apiKey,
+        fetch,
+        ...(anthropicBase === undefined ? {} : { baseURL: anthropicBase }),
+      });
+      return done(anthropic.languageModel(modelId), "anthropic");
+    }
+    case "azure": {
+      const { createAzure } = await import("@ai-sdk/azure");
+      if (baseURL === undefined) {
+        throw new LlmError(
+          `config "${setup.configName}" (model ${config.model}): azure models need base_url (https://<resource>.openai.azure.com)`,
+          { kind: "provider_setup", configName: setup.configName, model: config.model },
+        );
+      }
+      const azure = createAzure({
+        apiKey: requireApiKey(setup, provider),
+        baseURL: baseURL.endsWith("/openai") ? baseURL : `${baseURL}/openai`,
+        apiVersion: config.api_version ?? DEFAULT_AZURE_API_VERSION,
+        useDeploymentBasedUrls: true,
+        fetch,
+      });
+      return done(azure.chat(modelId), "azure");
+    }
+    case "bedrock": {
+      const { createAmazonBedrock } = await import("@ai-sdk/amazon-bedrock");
+      const region = config.aws_region_name ?? setup.env.AWS_REGION_NAME ?? setup.env.AWS_REGION;
+      const bedrock = createAmazonBedrock({
+        fetch,
+        ...(region ? { region } : {}),
+        ...(config.aws_access_key_id ? { accessKeyId: config.aws_access_key_id } : {}),
+        ...(config.aws_secret_access_key ? { secretAccessKey: config.aws_secret_access_key } : {}),
+        ...(baseURL === undefined ? {} : { baseURL }),
+      });
+      return done(bedrock.languageModel(modelId), "bedrock");
+    }
+    case "gemini": {
+      const { createGoogleGenerativeAI } = await import("@ai-sdk/google");
+      const google = createGoogleGenerativeAI({
+        apiKey: requireApiKey(setup, provider),
+        fetch,
+        ...(baseURL === undefined ? {} : { baseURL }),
+      });
+      return done(google.languageModel(modelId), "google");
+    }
+    case "mistral": {
+      const { createMistral } = await import("@ai-sdk/mistral");
+      const mistral = createMistral({
+        apiKey: requireApiKey(setup, provider),
+        fetch,
+        ...(baseURL === undefined ? {} : { baseURL }),
+      });
+      return done(mistral.languageModel(modelId), "mistral");
+    }
+    case "groq":
+    case "deepseek":
+    case "xai":
+    case "openrouter": {
+      const host = compatibleHosts[provider] as CompatibleHost;
+      return createCompatible(
+        setup,
+        provider,
+        modelId,
+        baseURL ?? host.baseUrl,
+        requireApiKey(setup, provider),
+      );
+    }
+    case "ollama": {
+      const root = trimSlash(
+        config.ollama_base_url ?? baseURL ?? (compatibleHosts.ollama as CompatibleHost).baseUrl,
+      );
+      // Ollama serves the OpenAI wire format under /v1; it needs no key.
+      return createCompatible(
+        setup,
+        "ollama",
+        modelId,
+        root.endsWith("/v1") ? root : `${root}/v1`,
+        undefined,
+      );
+    }
+    case "mock": {
+      const { createMockLanguageModel } = await import("./mock.ts");
+      const script = config.completion_kwargs?.reply_script;
+      const model = createMockLanguageModel(
+        config.model,
+        typeof script === "string" ? { scriptFile: script } : {},
+      );
+      return done(model, "mock");
+    }
+  }
+}
+
+async function createCompatible(
+  setup: ProviderSetup,
+  provider: ProviderName,
+  modelId: string,
+  baseURL: string,
+  apiKey: string | undefined,
+): Promise<ProviderModel> {
+  const { createOpenAICompatible } = await import("@ai-sdk/openai-compatible");
+  const headers: Record<string, string> = {};
+  if (provider === "openrouter") {
+    // OpenRouter's attribution headers (what LiteLLM sends from OR_SITE_URL / OR_APP_NAME).
+    headers["HTTP-Referer"] = setup.config.openrouter_site_url;
+    headers["X-Title"] = setup.config.openrouter_app_name;
+  }
+  const compatible = createOpenAICompatible({
+    name: provider,
+    baseURL,
+    fetch: setup.fetch,
+    includeUsage: true,
+    headers,
+    ...(apiKey === undefined ? {} : { apiKey }),
+  });
+  return {
+    model: compatible.chatModel(modelId),
+    provider,
+    modelId,
+    optionsKey: provider,
+    openAiCompatible: true,
+  };
+}

@@ -1,0 +1,229 @@
+/**
+ * Config + messages → the options of one provider call: every sampling and limit field, reasoning
+ * effort, prompt caching, vision, `drop_params` and `completion_kwargs`. Pure: no I/O, no clock.
+ */
+import type { LanguageModelV3CallOptions, SharedV3ProviderOptions } from "@ai-sdk/provider";
+import type { ResolvedLlmConfig } from "../config/schema.ts";
+import { LlmError } from "./errors.ts";
+import type { ChatMessage, ToolChoice, ToolDefinition } from "./messages.ts";
+import { acceptsSamplingParameters, getModelFeatures, matchesModelPattern } from "./model-features.ts";
+import { getModelInfo } from "./model-info.ts";
+import { toPrompt, toToolChoice, toTools, truncateMessages } from "./prompt.ts";
+import type { ProviderModel } from "./providers/registry.ts";
+
+/** One completion request, in the OpenAI chat shape. */
+export interface CompletionRequest {
+  messages: ChatMessage[];
+  tools?: ToolDefinition[] | undefined;
+  toolChoice?: ToolChoice | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+/** A call ready to send: the AI SDK options, the messages as sent, and what was left out and why. */
+export interface PreparedCall {
+  options: LanguageModelV3CallOptions;
+  /** The messages after `max_message_chars` truncation: what the log records. */
+  sentMessages: ChatMessage[];
+  /** Parameters dropped or ignored, one sentence each (`drop_params`, unsupported fields). */
+  notes: string[];
+}
+
+/** What the name patterns and the model table say about a model; computed once per client. */
+export interface ModelFacts {
+  features: ReturnType<typeof getModelFeatures>;
+  info: ReturnType<typeof getModelInfo>;
+  acceptsSampling: boolean;
+}
+
+/** Looks a model up in the feature patterns and the model table. */
+export function describeModel(model: string): ModelFacts {
+  return {
+    features: getModelFeatures(model),
+    info: getModelInfo(model),
+    acceptsSampling: acceptsSamplingParameters(model),
+  };
+}
+
+/** Per-call overrides the runtime itself decides (OpenHands raises temperature after an empty answer). */
+export interface CallOverrides {
+  temperature?: number;
+}
+
+// Keys llmconf reads itself from completion_kwargs; they are never sent.
+const runtimeKeys = new Set(["reply_script"]);
+
+const gemini25Pro = ["gemini-2.5-pro*"];
+const neverReasoningEffort = ["claude-sonnet-4-5*", "claude-haiku-4-5*"];
+const claudeNoTopPWithTemperature = ["claude-opus-4*", "claude-sonnet-4*", "claude-haiku-4*"];
+
+/**
+ * Builds the provider call for a request under a config.
+ * @example prepareCall(config, providerModel, { messages: [{ role: "user", content: "hi" }] })
+ */
+export function prepareCall(
+  config: Readonly<ResolvedLlmConfig>,
+  configName: string,
+  target: Pick<ProviderModel, "provider" | "optionsKey" | "openAiCompatible">,
+  request: CompletionRequest,
+  overrides: CallOverrides = {},
+  facts: ModelFacts = describeModel(config.model),
+): PreparedCall {
+  const { provider, optionsKey, openAiCompatible } = target;
+  const model = config.model;
+  const { features, info } = facts;
+  const notes: string[] = [];
+  const providerOptions: Record<string, Record<string, unknown>> = {};
+  const optionsOf = (key: string) => {
+    providerOptions[key] ??= {};
+    return providerOptions[key] as Record<string, unknown>;
+  };
+  const unsupported = (field: string, why: string) => {
+    if (!config.drop_params) {
+      throw new LlmError(
+        `config "${configName}" (model ${model}): ${field} is not accepted by this model (${why}); set drop_params = true to drop it`,
+        { kind: "bad_request", configName, model },
+      );
+    }
+    notes.push(`${field} dropped: ${why}`);
+  };
+
+  if (request.messages.length === 0) {
+    throw new LlmError(`config "${configName}" (model ${model}): no messages to send`, {
+      kind: "bad_request",
+      configName,
+      model,
+    });
+  }
+  if (config.native_tool_calling === false && (request.tools?.length ?? 0) > 0) {
+    throw new LlmError(
+      `config "${configName}" (model ${model}): native_tool_calling = false, and the prompt-based tool converter is not part of the runtime; remove the setting or call without tools`,
+      { kind: "bad_request", configName, model },
+    );
+  }
+
+  const sentMessages = truncateMessages(request.messages, config.max_message_chars);
+  const vision = config.disable_vision !== true && info?.supportsVision !== false;
+  const cacheControl = config.caching_prompt && features.promptCache && provider === "anthropic";
+  const options: LanguageModelV3CallOptions = {
+    prompt: toPrompt(sentMessages, { vision, cacheControl, maxMessageChars: 0 }),
+  };
+
+  const temperature = overrides.temperature ?? config.temperature;
+  let topP: number | undefined = config.top_p;
+  if (facts.acceptsSampling) {
+    options.temperature = temperature;
+    if (provider === "anthropic" && matchesModelPattern(model, claudeNoTopPWithTemperature)) {
+      // These Claude models reject temperature and top_p together (OpenHands drops top_p too).
+      topP = undefined;
+    }
+    if (topP !== undefined) options.topP = topP;
+  } else {
+    unsupported("temperature", "reasoning models take no sampling parameters");
+    unsupported("top_p", "reasoning models take no sampling parameters");
+  }
+  if (config.top_k !== null) {
+    if (openAiCompatible) optionsOf(optionsKey).top_k = config.top_k;
+    else if (provider === "openai" || provider === "azure")
+      unsupported("top_k", "the OpenAI API has no top_k");
+    else options.topK = config.top_k;
+  }
+  if (config.seed !== null) {
+    if (provider === "anthropic") unsupported("seed", "the Anthropic API has no seed");
+    else options.seed = config.seed;
+  }
+  const maxOutput = config.max_output_tokens ?? info?.maxOutputTokens;
+  if (maxOutput !== undefined) options.maxOutputTokens = maxOutput;
+
+  applyReasoningEffort(config, target, features.reasoningEffort, optionsOf, notes);
+
+  if (config.safety_settings !== null) {
+    if (provider === "gemini") optionsOf("google").safetySettings = config.safety_settings;
+    else notes.push(`safety_settings ignored: only Gemini models take them here`);
+  }
+  if (request.tools !== undefined && request.tools.length > 0) options.tools = toTools(request.tools);
+  if (request.toolChoice !== undefined) options.toolChoice = toToolChoice(request.toolChoice);
+
+  const extras = findCompletionKwargs(config);
+  if (extras !== undefined) {
+    // The compatible client and Bedrock carry raw extra fields in their options; the others get the
+    // keys merged into the JSON body by the fetch (findBodyExtras), so any provider parameter passes.
+    if (openAiCompatible) Object.assign(optionsOf(optionsKey), extras);
+    else if (provider === "bedrock") optionsOf("bedrock").additionalModelRequestFields = extras;
+  }
+  if (Object.keys(providerOptions).length > 0)
+    options.providerOptions = providerOptions as SharedV3ProviderOptions;
+  return { options, sentMessages, notes };
+}
+
+/** `completion_kwargs` without the keys llmconf reads itself, or undefined when none are left. */
+export function findCompletionKwargs(
+  config: Readonly<ResolvedLlmConfig>,
+): Record<string, unknown> | undefined {
+  const kwargs = Object.entries(config.completion_kwargs ?? {}).filter(([key]) => !runtimeKeys.has(key));
+  return kwargs.length > 0 ? Object.fromEntries(kwargs) : undefined;
+}
+
+/** The `completion_kwargs` the fetch must merge into the body: for clients whose options cannot carry them. */
+export function findBodyExtras(
+  config: Readonly<ResolvedLlmConfig>,
+  provider: string,
+  openAiCompatible: boolean,
+): Record<string, unknown> | undefined {
+  if (openAiCompatible || provider === "bedrock" || provider === "mock") return undefined;
+  return findCompletionKwargs(config);
+}
+
+function applyReasoningEffort(
+  config: Readonly<ResolvedLlmConfig>,
+  target: Pick<ProviderModel, "provider" | "optionsKey" | "openAiCompatible">,
+  modelTakesIt: boolean,
+  optionsOf: (key: string) => Record<string, unknown>,
+  notes: string[],
+): void {
+  const effort = config.reasoning_effort;
+  const model = config.model;
+  if (target.provider === "gemini" && matchesModelPattern(model, gemini25Pro)) {
+    // OpenHands: Gemini 2.5 Pro with no, "low" or "none" effort thinks on a 128-token budget.
+    const budgets: Record<string, number> = { medium: 2048, high: 4096 };
+    optionsOf("google").thinkingConfig = { thinkingBudget: budgets[effort ?? "low"] ?? 128 };
+    return;
+  }
+  if (effort === null) return;
+  if (!modelTakesIt) {
+    notes.push(`reasoning_effort ignored: ${model} is not a reasoning model`);
+    return;
+  }
+  if (matchesModelPattern(model, neverReasoningEffort)) {
+    notes.push(`reasoning_effort ignored: OpenHands never sends it to ${model}`);
+    return;
+  }
+  if (target.openAiCompatible) optionsOf(target.optionsKey).reasoningEffort = effort;
+  else if (target.provider === "openai" || target.provider === "azure") {
+    optionsOf("openai").reasoningEffort = effort;
+    if (target.provider === "azure") optionsOf("azure").reasoningEffort = effort;
+  } else if (target.provider === "gemini") {
+    const budgets: Record<string, number> = { low: 1024, medium: 2048, high: 4096 };
+    optionsOf("google").thinkingConfig = { thinkingBudget: budgets[effort] ?? 2048 };
+  } else notes.push(`reasoning_effort ignored: not supported for ${target.provider} here`);
+}
+
+/**
+ * Wraps a fetch so JSON POST bodies get extra top-level keys (`completion_kwargs` passed through).
+ * @example const send = withBodyExtras(fetch, { logprobs: true });
+ */
+export function withBodyExtras(
+  fetch: typeof globalThis.fetch,
+  extras: Record<string, unknown>,
+): typeof globalThis.fetch {
+  return (input, init) => {
+    if (init?.method === "POST" && typeof init.body === "string") {
+      try {
+        const body = JSON.parse(init.body) as Record<string, unknown>;
+        return fetch(input, { ...init, body: JSON.stringify({ ...body, ...extras }) });
+      } catch {
+        // Not JSON: send it as it is.
+      }
+    }
+    return fetch(input, init);
+  };
+}
