@@ -369,6 +369,19 @@ function resolveCondenser(
   declared?: NamedSection,
 ): ResolvedCondenserConfig | null {
   const typeAssigned = assignments.get("type");
+  if (typeAssigned && typeof typeAssigned.value !== "string") {
+    // Falling back to "noop" here would validate `type` against "noop" and crash on its defaults.
+    issues.push({
+      severity: "error",
+      code: "invalid_value",
+      message: `invalid value for "type" in [${section}]: expected a condenser type name (got ${describeValue(typeAssigned.value)})`,
+      ...issueOrigin(typeAssigned.source),
+      section,
+      key: "type",
+      suggestion: null,
+    });
+    return null;
+  }
   const type = typeof typeAssigned?.value === "string" ? typeAssigned.value : "noop";
   const schema = condenserSchemas[type];
   if (!schema) {
