@@ -15,6 +15,7 @@ const COMMANDS: Record<string, { load: Loader; summary: string }> = {
     load: () => import("./commands/config-show.ts"),
     summary: "print the resolved configuration",
   },
+  complete: { load: () => import("./commands/complete.ts"), summary: "send one prompt with an LLM config" },
   "config explain": {
     load: () => import("./commands/config-explain.ts"),
     summary: "show where every value comes from, and which config each agent uses",

@@ -1,0 +1,101 @@
+/** `llmconf complete [-l NAME] [--stream] [--json] "prompt"`: one completion with a named config. */
+import { type Completion, createLlmFromConfig, LlmError } from "../../llm/index.ts";
+import { type CliIo, UsageError } from "../io.ts";
+import { loadConfigOrReport } from "../load.ts";
+import { parseCommandArgs } from "../options.ts";
+
+const HELP = `Usage: llmconf complete [--config-file PATH] [-l NAME] [--stream] [--json] "prompt"
+
+Sends one prompt (or stdin, when no prompt is given) with an LLM config and prints the answer.
+A summary line (config, model, tokens, cost, latency, attempts) goes to stderr.
+
+Options:
+  -l, --llm-config NAME  the LLM config to use (default: the default config, [llm])
+  --stream               print the answer as it arrives
+  --json                 print { config, model, text, usage, cost, latency_ms, attempts }
+`;
+
+async function readStdin(stdin: CliIo["stdin"]): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stdin)
+    chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer));
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/** The stderr summary line of a completion. */
+export function formatSummary(completion: Completion): string {
+  const { usage, cost } = completion;
+  const price = cost.usd === null ? "cost unknown" : `$${cost.usd.toFixed(6)}`;
+  const via =
+    completion.configName === completion.requestedConfig
+      ? ""
+      : ` (fallback from ${completion.requestedConfig})`;
+  const attempts = `${completion.attempts} attempt${completion.attempts === 1 ? "" : "s"}`;
+  return `[${completion.configName}${via}] ${completion.model} · ${usage.input_tokens} in / ${usage.output_tokens} out tokens · ${price} · ${Math.round(completion.latencyMs)} ms · ${attempts}`;
+}
+
+export default async function complete(args: string[], io: CliIo): Promise<number> {
+  const parsed = parseCommandArgs(args, { stream: { type: "boolean" } }, true);
+  if (parsed.values.help) {
+    io.stdout.write(HELP);
+    return 0;
+  }
+  let prompt = parsed.positionals.join(" ");
+  if (prompt === "" && io.stdin.isTTY !== true) prompt = (await readStdin(io.stdin)).trim();
+  if (prompt === "")
+    throw new UsageError('complete needs a prompt: llmconf complete "your prompt" (or pipe it on stdin)');
+  const config = await loadConfigOrReport(parsed, io);
+  if (!config) return 1;
+
+  const controller = new AbortController();
+  const onInterrupt = () => controller.abort();
+  process.once("SIGINT", onInterrupt);
+  const json = parsed.values.json === true;
+  const streamed = parsed.values.stream === true && !json;
+  const llm = createLlmFromConfig(config, config.defaultLlmName, {
+    env: io.env,
+    signal: controller.signal,
+    onEvent: (event) => {
+      // Waits can be long (8 s, 16 s, ...); a person at a terminal should know why nothing happens.
+      if (event.type === "retry" && io.stderr.isTTY) {
+        io.stderr.write(
+          `llmconf: ${event.message}; retrying in ${(event.waitMs / 1000).toFixed(1)} s (attempt ${event.attempt + 1} of ${event.attempts})\n`,
+        );
+      }
+    },
+  });
+  const request = { messages: [{ role: "user" as const, content: prompt }] };
+  let completion: Completion;
+  try {
+    if (streamed) {
+      const stream = llm.stream(request);
+      for await (const delta of stream) if (delta.type === "text-delta") io.stdout.write(delta.text);
+      completion = await stream.completion;
+    } else {
+      completion = await llm.complete({ ...request, stream: parsed.values.stream === true });
+    }
+  } catch (error) {
+    if (!(error instanceof LlmError)) throw error;
+    if (streamed) io.stdout.write("\n");
+    io.stderr.write(`llmconf: ${error.message}\n`);
+    return 1;
+  } finally {
+    process.removeListener("SIGINT", onInterrupt);
+  }
+  if (json) {
+    const output = {
+      config: completion.configName,
+      model: completion.model,
+      text: completion.text,
+      usage: completion.usage,
+      cost: completion.cost.usd,
+      latency_ms: Math.round(completion.latencyMs * 1000) / 1000,
+      attempts: completion.attempts,
+    };
+    io.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
+  } else {
+    io.stdout.write(streamed ? "\n" : `${completion.text}\n`);
+  }
+  io.stderr.write(`${formatSummary(completion)}\n`);
+  return 0;
+}
