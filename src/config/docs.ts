@@ -65,6 +65,7 @@ function formatType(schema: JsonSchema): string {
       return "condenser table";
     return options.map(formatType).join(" or ");
   }
+  if (schema.$ref === "#/definitions/llm") return "LLM config table";
   const bounds = [
     schema.minimum !== undefined ? `≥ ${schema.minimum}` : "",
     schema.maximum !== undefined ? `≤ ${schema.maximum}` : "",

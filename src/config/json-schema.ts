@@ -123,6 +123,22 @@ function pickAnnotations(schema: JsonSchema): JsonSchema {
   return annotations;
 }
 
+/**
+ * A condenser's `llm_config` is a config name or an inline LLM table: the zod schema accepts any table
+ * there (the loader checks its keys), the JSON Schema says which keys and types it takes.
+ */
+function referInlineLlmTables(node: unknown): void {
+  if (typeof node !== "object" || node === null) return;
+  for (const value of Object.values(node)) referInlineLlmTables(value);
+  const properties = (node as JsonSchema).properties as Record<string, JsonSchema> | undefined;
+  const options = properties?.llm_config?.anyOf as JsonSchema[] | undefined;
+  if (!options) return;
+  (properties as Record<string, JsonSchema>).llm_config = {
+    ...properties?.llm_config,
+    anyOf: options.map((option) => (option.type === "object" ? { $ref: "#/definitions/llm" } : option)),
+  };
+}
+
 /** The JSON Schema of one zod schema as a TOML author writes it: declared types, defaults, constraints. */
 export function toTomlJsonSchema(schema: z.ZodType): JsonSchema {
   const generated = z.toJSONSchema(schema, {
@@ -133,7 +149,9 @@ export function toTomlJsonSchema(schema: z.ZodType): JsonSchema {
     unrepresentable: "any",
     override: (ctx) => markInputRequired(ctx as { zodSchema: unknown; jsonSchema: JsonSchema }),
   });
-  return cleanForToml(generated) as JsonSchema;
+  const cleaned = cleanForToml(generated) as JsonSchema;
+  referInlineLlmTables(cleaned);
+  return cleaned;
 }
 
 function applyInputForms(section: string, schema: JsonSchema): void {
