@@ -1,0 +1,171 @@
+// `config explain`, `config schema` and `config init`, spawned as a user runs them (dist/ is built by
+// scripts/run-tests.mjs before any test runs).
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { before, test } from "node:test";
+import type { CliIo } from "../src/cli/io.ts";
+import { main } from "../src/cli/main.ts";
+
+const root = resolve(import.meta.dirname, "..");
+const bin = join(root, "dist/cli/bin.js");
+const CUSTOM = "examples/custom-configs.toml";
+
+before(() => {
+  assert.ok(existsSync(bin), "run `npm run build` (or node scripts/run-tests.mjs, which builds) first");
+});
+
+function run(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}) {
+  const result = spawnSync(process.execPath, [bin, ...args], {
+    cwd: options.cwd ?? root,
+    env: { PATH: process.env.PATH ?? "", HOME: "/nonexistent", ...options.env },
+    encoding: "utf8",
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+test("explain --llm --json gives value, source (file, line, section) and status for every field", () => {
+  const result = run(["config", "explain", "--config-file", CUSTOM, "--llm", "gpt3", "--json"]);
+  assert.equal(result.code, 0, result.stderr);
+  const fields = JSON.parse(result.stdout);
+  const file = join(root, CUSTOM);
+  assert.deepEqual(fields.model, {
+    value: "gpt-3.5-turbo",
+    source: { kind: "file", file, line: 12, section: "llm.gpt3" },
+    status: "overridden",
+  });
+  assert.deepEqual(fields.api_key, {
+    value: "**********",
+    source: { kind: "file", file, line: 7, section: "llm" },
+    status: "inherited",
+  });
+  assert.deepEqual(fields.top_p, { value: 1, source: { kind: "default" }, status: "default" });
+  assert.ok(Object.keys(fields).length > 30, "every field, defaults included");
+});
+
+test("explain --llm prints a plain table without colour when stdout is not a terminal, folding defaults", () => {
+  const result = run(["config", "explain", "--config-file", CUSTOM, "--llm", "gpt3"]);
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(result.stdout.includes("\u001b["), false);
+  assert.match(result.stdout, /^LLM config "gpt3"$/m);
+  assert.match(result.stdout, /^field +value +source +status$/m);
+  assert.match(
+    result.stdout,
+    /^model +gpt-3\.5-turbo +examples\/custom-configs\.toml:12 \[llm\.gpt3\] +overridden$/m,
+  );
+  assert.match(result.stdout, /^api_key +\*{10} +examples\/custom-configs\.toml:7 \[llm\] +inherited$/m);
+  assert.match(result.stdout, /^37 more fields at their defaults \(--all shows them\)$/m);
+  const all = run(["config", "explain", "--config-file", CUSTOM, "--llm", "gpt3", "--all"]);
+  assert.match(all.stdout, /^top_p +1 +default +default$/m);
+});
+
+test("explain names the environment variable, and -l as the reason for an agent's config", () => {
+  const result = run(
+    ["config", "explain", "--config-file", CUSTOM, "--agent", "CodeActAgent", "-l", "gpt3", "--json"],
+    {
+      env: { LLM_TOP_P: "0.7" },
+    },
+  );
+  assert.equal(result.code, 0, result.stderr);
+  const explained = JSON.parse(result.stdout);
+  assert.deepEqual(Object.keys(explained), [
+    "agent",
+    "llm_config_name",
+    "llm_config_reason",
+    "llm_config_source",
+    "llm",
+  ]);
+  assert.equal(explained.llm_config_name, "gpt3");
+  assert.equal(explained.llm_config_reason, "cli");
+  assert.deepEqual(explained.llm_config_source, { kind: "cli", flag: "-l" });
+  assert.deepEqual(explained.llm.top_p, {
+    value: 0.7,
+    source: { kind: "env", env: "LLM_TOP_P" },
+    status: "inherited",
+  });
+  const text = run(["config", "explain", "--config-file", CUSTOM, "--agent", "CodeActAgent", "-l", "gpt3"]);
+  assert.match(text.stdout, /^Uses LLM config "gpt3" \(-l\)$/m);
+});
+
+test("explain shows a ${VAR} reference and never the secret it expands to", () => {
+  const dir = mkdtempSync(join(tmpdir(), "llmconf-explain-"));
+  writeFileSync(join(dir, "config.toml"), '[llm]\nmodel = "gpt-4o"\napi_key = "${OPENAI_API_KEY}"\n');
+  const secret = "sk-e2e-never-printed";
+  for (const args of [["--llm", "llm"], ["--llm", "llm", "--json"], ["--agent", "X", "--all"], []]) {
+    const result = run(["config", "explain", ...args], { cwd: dir, env: { OPENAI_API_KEY: secret } });
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(`${result.stdout}${result.stderr}`.includes(secret), false, args.join(" "));
+  }
+  const text = run(["config", "explain", "--llm", "llm"], { cwd: dir, env: { OPENAI_API_KEY: secret } });
+  assert.match(text.stdout, /^api_key +\$\{OPENAI_API_KEY\} +config\.toml:3 \[llm\] +set$/m);
+});
+
+test("explain with no selector maps every agent to its config, model, provider and reason", () => {
+  const result = run(["config", "explain", "--config-file", "examples/cost-optimization.toml"]);
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(
+    result.stdout,
+    /^RepoExplorerAgent +repo-explorer +gpt-3\.5-turbo +openai +its own llm_config$/m,
+  );
+  assert.match(result.stdout, /^CodeWriterAgent +code-gen +gpt-4 +openai +its own llm_config$/m);
+  assert.match(
+    result.stdout,
+    /^CodeActAgent \* \(no section: \[agent\]\) +llm +gpt-4 +openai +default \[llm\]$/m,
+  );
+  const json = JSON.parse(
+    run(["config", "explain", "--config-file", "examples/cost-optimization.toml", "--json"]).stdout,
+  );
+  assert.deepEqual(json.agents.RepoExplorerAgent, {
+    has_section: true,
+    llm_config_name: "repo-explorer",
+    llm_config_reason: "agent",
+    model: "gpt-3.5-turbo",
+    provider: "openai",
+    default_agent: false,
+  });
+  assert.equal(json.default_agent, "CodeActAgent");
+});
+
+test("explain rejects two selectors (exit 2) and an unknown config with a did-you-mean (exit 1)", () => {
+  const both = run(["config", "explain", "--config-file", CUSTOM, "--llm", "gpt3", "--agent", "A"]);
+  assert.equal(both.code, 2);
+  const unknown = run(["config", "explain", "--config-file", CUSTOM, "--llm", "gtp3"]);
+  assert.equal(unknown.code, 1);
+  assert.match(unknown.stderr, /unknown LLM config "gtp3"; did you mean "gpt3"\?/);
+});
+
+test("explain colours the status column on a terminal, and not with NO_COLOR", async () => {
+  const render = async (env: Record<string, string>) => {
+    const out: string[] = [];
+    const io: CliIo = {
+      stdout: { write: (text: string) => out.push(text), isTTY: true },
+      stderr: { write: () => true },
+      stdin: process.stdin,
+      env,
+      cwd: root,
+    };
+    assert.equal(await main(["config", "explain", "--config-file", CUSTOM, "--llm", "gpt3"], io), 0);
+    return out.join("");
+  };
+  assert.match(await render({}), /\u001b\[33moverridden\u001b\[0m/);
+  assert.equal((await render({ NO_COLOR: "1" })).includes("\u001b["), false);
+});
+
+test("config schema prints the committed config.schema.json", () => {
+  const result = run(["config", "schema"]);
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(result.stdout, readFileSync(join(root, "config.schema.json"), "utf8"));
+});
+
+test("config init writes a starter file that config check accepts, and will not overwrite it", () => {
+  const dir = mkdtempSync(join(tmpdir(), "llmconf-init-"));
+  assert.equal(run(["config", "init"], { cwd: dir }).code, 0);
+  const check = run(["config", "check"], { cwd: dir, env: { OPENAI_API_KEY: "sk-test" } });
+  assert.equal(check.code, 0, check.stderr);
+  const again = run(["config", "init"], { cwd: dir });
+  assert.equal(again.code, 1);
+  assert.match(again.stderr, /config\.toml already exists; not overwriting it \(use --force to replace it\)/);
+  assert.equal(run(["config", "init", "--force"], { cwd: dir }).code, 0);
+});
