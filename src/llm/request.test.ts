@@ -3,13 +3,15 @@ import { test } from "node:test";
 import { llmSchema } from "../config/schema.ts";
 import { LlmError } from "./errors.ts";
 import type { ChatMessage } from "./messages.ts";
+import type { ProviderModel } from "./providers/registry.ts";
 import { prepareCall } from "./request.ts";
 
-const openai = { provider: "openai" as const, optionsKey: "openai", openAiCompatible: false };
-const anthropic = { provider: "anthropic" as const, optionsKey: "anthropic", openAiCompatible: false };
+type Target = Pick<ProviderModel, "provider" | "optionsKey" | "openAiCompatible">;
+const openai: Target = { provider: "openai", optionsKey: "openai", openAiCompatible: false };
+const anthropic: Target = { provider: "anthropic", optionsKey: "anthropic", openAiCompatible: false };
 const hi: ChatMessage[] = [{ role: "user", content: "hi" }];
 
-const prepare = (fields: Record<string, unknown>, target = openai, messages = hi) =>
+const prepare = (fields: Record<string, unknown>, target: Target = openai, messages = hi) =>
   prepareCall(llmSchema.parse(fields), "test", target, { messages });
 
 test("max_output_tokens defaults to the model's own limit when unset", () => {
