@@ -94,14 +94,22 @@ function formatType(schema: JsonSchema): string {
 }
 
 function pluralType(schema: JsonSchema): string {
+  const options = (schema.anyOf ?? schema.oneOf) as JsonSchema[] | undefined;
+  if (options && formatType(schema) !== "condenser table") return options.map(pluralType).join(" or ");
   const single = formatType(schema);
-  return single === "any" ? "any values" : single.endsWith("table") ? `${single}s` : `${single}s`;
+  if (single === "any") return "any values";
+  if (single.startsWith("table of ")) return `tables of ${single.slice("table of ".length)}`;
+  return `${single}s`;
 }
 
 function formatDefault(section: string, key: string, schema: JsonSchema, required: boolean): string {
   const machine = MACHINE_DEFAULTS[`${section}.${key}`];
   if (machine) return machine;
-  if ("default" in schema) return `\`${formatTomlValue(schema.default)}\``;
+  if ("default" in schema) {
+    // A float default of 8 is written 8.0, as TOML spells a float.
+    const isWholeFloat = schema.type === "number" && Number.isInteger(schema.default);
+    return `\`${isWholeFloat ? `${schema.default}.0` : formatTomlValue(schema.default)}\``;
+  }
   return required ? "required" : "unset";
 }
 
@@ -126,7 +134,7 @@ function fieldTable(section: string, schema: JsonSchema, options: { env: boolean
         formatDefault(section, key, field, required.has(key)),
         ...(options.env ? [envName(section, key)] : []),
         effect === null ? "parsed only" : `yes: ${effect}`,
-        typeof field.description === "string" ? field.description : "",
+        typeof field.description === "string" ? field.description : "—",
       ];
       return `| ${cells.map(escapeCell).join(" | ")} |`;
     });
