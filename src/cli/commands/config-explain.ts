@@ -81,10 +81,14 @@ export default async function configExplain(args: string[], io: CliIo): Promise<
   const options = { all: all === true, cwd: io.cwd, paint };
 
   if (typeof llm === "string") {
-    const fields = await explainLlmConfig(config, llm);
+    // The spellings -l accepts (H4): `gpt3`, `llm.gpt3`, `[llm.gpt3]`.
+    const name = llm === "llm" ? llm : llm.replace(/^\[|\]$/g, "").replace(/^llm\./, "");
+    const fields = await explainLlmConfig(config, name);
     const chosen =
-      llm === "llm" && config.defaultLlmName !== "llm" ? ` (= "${config.defaultLlmName}", chosen by -l)` : "";
-    io.stdout.write(json ? toJson(fields) : formatFields(`LLM config "${llm}"${chosen}`, fields, options));
+      name === "llm" && config.defaultLlmName !== "llm"
+        ? ` (= "${config.defaultLlmName}", chosen by -l)`
+        : "";
+    io.stdout.write(json ? toJson(fields) : formatFields(`LLM config "${name}"${chosen}`, fields, options));
   } else if (typeof agent === "string") {
     const explained = await explainAgentConfig(config, agent);
     if (json) {
@@ -92,7 +96,7 @@ export default async function configExplain(args: string[], io: CliIo): Promise<
     } else {
       const why = `${REASONS[explained.llm_config_reason]}${formatWhere(explained.llm_config_source, options)}`;
       io.stdout.write(
-        `${formatFields(`Agent "${agent}"`, explained.agent, options)}\n` +
+        `${formatFields(`Agent "${agent}"${agent in config.agents ? "" : " (no section of its own: [agent])"}`, explained.agent, options)}\n` +
           `Uses LLM config "${explained.llm_config_name}" (${why})\n\n` +
           formatFields(`LLM config "${explained.llm_config_name}"`, explained.llm, options),
       );
@@ -183,20 +187,26 @@ function formatFields(title: string, fields: FieldExplanations, options: FormatO
     field.status,
   ]);
   const statuses = shown.map(([, field]) => field.status);
-  const table =
-    rows.length > 0
-      ? formatColouredTable(
-          ["field", "value", "source", "status"],
-          rows,
-          (row, column) => (column === 3 ? STATUS_COLOURS[statuses[row] ?? "set"] : undefined),
-          options.paint,
-        )
-      : "(every field is at its default)";
-  const foldNote =
-    folded > 0
-      ? `\n${options.paint(2, `${folded} more field${folded === 1 ? "" : "s"} at their defaults (--all shows them)`)}`
-      : "";
-  return `${options.paint(1, title)}\n${table}${foldNote}\n`;
+  const lines = [options.paint(1, title)];
+  if (rows.length > 0) {
+    lines.push(
+      formatColouredTable(
+        ["field", "value", "source", "status"],
+        rows,
+        (row, column) => (column === 3 ? STATUS_COLOURS[statuses[row] ?? "set"] : undefined),
+        options.paint,
+      ),
+    );
+  }
+  if (folded > 0) {
+    const fieldsWord = `field${folded === 1 ? "" : "s"}`;
+    const note =
+      rows.length > 0
+        ? `${folded} more ${fieldsWord} at their defaults (--all shows them)`
+        : `all ${folded} ${fieldsWord} at their defaults (--all shows them)`;
+    lines.push(options.paint(2, note));
+  }
+  return `${lines.join("\n")}\n`;
 }
 
 function formatAgentMap(config: Config, json: boolean, options: FormatOptions): string {
