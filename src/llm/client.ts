@@ -390,8 +390,11 @@ export function createLlm(config: Readonly<ResolvedLlmConfig>, options: CreateLl
       const queue: StreamDelta[] = [];
       let wake: (() => void) | undefined;
       let finished = false;
+      // A consumer that stops iterating early cancels the call instead of leaving it running.
+      const cancel = new AbortController();
       const completion = complete({
         ...request,
+        signal: combineSignals(request.signal, cancel.signal),
         stream: true,
         onDelta: (delta) => {
           queue.push(delta);
@@ -406,23 +409,31 @@ export function createLlm(config: Readonly<ResolvedLlmConfig>, options: CreateLl
       return {
         completion,
         async *[Symbol.asyncIterator]() {
-          for (;;) {
-            const delta = queue.shift();
-            if (delta !== undefined) {
-              yield delta;
-              continue;
-            }
-            if (finished) {
-              await completion;
-              return;
-            }
-            await new Promise<void>((resolve) => {
-              wake = resolve;
-            });
-            wake = undefined;
+          try {
+            yield* drain();
+          } finally {
+            if (!finished) cancel.abort();
           }
         },
       };
+
+      async function* drain(): AsyncGenerator<StreamDelta> {
+        for (;;) {
+          const delta = queue.shift();
+          if (delta !== undefined) {
+            yield delta;
+            continue;
+          }
+          if (finished) {
+            await completion;
+            return;
+          }
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+          });
+          wake = undefined;
+        }
+      }
     },
   };
 }
