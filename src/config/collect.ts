@@ -269,15 +269,24 @@ function expandDeep(value: unknown, env: Readonly<Record<string, string | undefi
       ? { value: result.value, missing: [], reference: value }
       : { value, missing: [] };
   }
+  // An array or table with a reference inside keeps its written form as JSON text, so that explain
+  // can show the references (H8) instead of the values they expanded to.
+  const written = (parts: readonly DeepExpansion[]) =>
+    parts.some((part) => part.reference !== undefined) ? { reference: JSON.stringify(value) } : {};
   if (Array.isArray(value)) {
     const parts = value.map((item) => expandDeep(item, env));
-    return { value: parts.map((part) => part.value), missing: parts.flatMap((part) => part.missing) };
+    return {
+      value: parts.map((part) => part.value),
+      missing: parts.flatMap((part) => part.missing),
+      ...written(parts),
+    };
   }
   if (isTable(value)) {
     const entries = Object.entries(value).map(([key, item]) => [key, expandDeep(item, env)] as const);
     return {
       value: Object.fromEntries(entries.map(([key, part]) => [key, part.value])),
       missing: entries.flatMap(([, part]) => part.missing),
+      ...written(entries.map(([, part]) => part)),
     };
   }
   return { value, missing: [] };
