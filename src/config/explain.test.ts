@@ -145,6 +145,21 @@ aws_secret_access_key = "prefix-\${AWS_PART}"
     for (const value of Object.values(env)) assert.equal(text.includes(value), false, value);
   });
 
+  test("shows references inside a table as written, never the values (H8)", async () => {
+    const files = {
+      "config.toml": '[llm]\ncompletion_kwargs = { extra_headers = { Authorization = "Bearer ${TOKEN}" } }\n',
+    };
+    const { config } = await load(files, { env: { TOKEN: "tok-never-shown" } });
+    const fields = await explainLlmConfig(config, "llm");
+    assert.deepEqual(fields.completion_kwargs?.value, {
+      extra_headers: { Authorization: "Bearer ${TOKEN}" },
+    });
+    assert.equal(JSON.stringify(fields).includes("tok-never-shown"), false);
+    assert.deepEqual(config.llms.llm?.completion_kwargs, {
+      extra_headers: { Authorization: "Bearer tok-never-shown" },
+    });
+  });
+
   test("explains the -l choice as the default config, with the chosen config's sources (H4)", async () => {
     const { config, file } = await load({ "config.toml": PROJECT }, { cli: { llmConfig: "gpt3" } });
     const fields = await explainLlmConfig(config, "llm");

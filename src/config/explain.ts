@@ -76,8 +76,18 @@ function displayValue(key: string, value: unknown, source: ValueSource): unknown
     // A bare `${VAR}` names the secret without revealing it; any literal text around it might.
     return reference !== undefined && REFERENCE_ONLY.test(reference) ? reference : MASK;
   }
-  if (reference !== undefined) return reference;
+  if (reference !== undefined)
+    return typeof value === "string" ? reference : maskSecrets(parseWritten(reference));
   return maskSecrets(value);
+}
+
+/** An array or table as written: the loader keeps it as JSON text when a reference is inside. */
+function parseWritten(reference: string): unknown {
+  try {
+    return JSON.parse(reference);
+  } catch {
+    return reference;
+  }
 }
 
 async function explainSource(config: Config, source: ValueSource): Promise<ExplainedSource> {
