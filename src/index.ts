@@ -22,3 +22,31 @@ export {
 } from "./config/schema.ts";
 export { MASK, maskSecrets } from "./config/secrets.ts";
 export type { ValueSource } from "./config/sources.ts";
+export {
+  type ChatMessage,
+  type CompleteRequest,
+  type Completion,
+  type CompletionRequest,
+  type ContentPart,
+  type CostResult,
+  type CreateLlmOptions,
+  computeCost,
+  countPromptTokens,
+  createLlm,
+  createLlmFromConfig,
+  type FinishReason,
+  inferProvider,
+  type Llm,
+  LlmError,
+  type LlmErrorKind,
+  type LlmEvent,
+  type LlmMetrics,
+  type LlmStream,
+  RetriesExhaustedError,
+  type StreamDelta,
+  TokenLimitError,
+  type ToolCall,
+  type ToolChoice,
+  type ToolDefinition,
+  type Usage,
+} from "./llm/index.ts";

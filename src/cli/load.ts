@@ -1,5 +1,6 @@
 /** Loads the configuration for a command, printing diagnostics compiler-style on failure. */
-import { type Config, ConfigError, formatIssue, loadConfig } from "../index.ts";
+import { ConfigError, formatIssue } from "../config/issues.ts";
+import { type Config, loadConfig } from "../config/load.ts";
 import type { CliIo } from "./io.ts";
 import type { ParsedArgs } from "./options.ts";
 

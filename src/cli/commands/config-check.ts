@@ -1,5 +1,6 @@
 /** `llmconf config check [--json]`: validate; exit 0 when valid (warnings allowed), 1 otherwise. */
-import { ConfigError, type ConfigIssue, formatIssue, loadConfig } from "../../index.ts";
+import { ConfigError, type ConfigIssue, formatIssue } from "../../config/issues.ts";
+import { loadConfig } from "../../config/load.ts";
 import type { CliIo } from "../io.ts";
 import { loadOptionsFrom } from "../load.ts";
 import { parseCommandArgs } from "../options.ts";

@@ -1,5 +1,6 @@
 /** `llmconf config show [--json] [--llm NAME | --agent NAME]`: the resolved configuration, secrets masked. */
-import { type Config, maskSecrets } from "../../index.ts";
+import type { Config } from "../../config/load.ts";
+import { maskSecrets } from "../../config/secrets.ts";
 import { inferProvider } from "../../llm/providers/infer.ts";
 import { type CliIo, UsageError } from "../io.ts";
 import { loadConfigOrReport } from "../load.ts";
