@@ -252,7 +252,9 @@ function validate(
   const retry = schema.safeParse(
     Object.fromEntries([...valid].map(([key, assigned]) => [key, assigned.value])),
   );
-  return (retry.success ? retry.data : schema.parse({})) as Record<string, unknown>;
+  // Errors were reported, so the load fails: the stand-in only has to let resolution go on, and a
+  // schema with required keys (a condenser's llm_config) has no all-defaults value to parse.
+  return (retry.success ? retry.data : (schema.safeParse({}).data ?? {})) as Record<string, unknown>;
 }
 
 function provenanceOf(
@@ -419,6 +421,23 @@ function resolveCondenser(
     });
   }
   if (!accepted.has("type")) accepted.set("type", { value: type, source: { kind: "default" } });
+  // A required key (llm_config of the llm types) that is missing has no assignment to locate the
+  // problem at: point at the section (via `type`, or its header) instead.
+  const missing = known.filter((key) => !accepted.has(key) && isRequired(schema.shape[key]));
+  for (const key of missing) {
+    const anchor = typeAssigned ? issueOrigin(typeAssigned.source) : undefined;
+    issues.push({
+      severity: "error",
+      code: "invalid_value",
+      message: `missing "${key}" in [${section}]: a condenser of type "${type}" needs it`,
+      file: anchor?.file ?? declared?.file ?? "<defaults>",
+      path: anchor?.path ?? declared?.path ?? [],
+      section,
+      key,
+      suggestion: null,
+    });
+  }
+  if (missing.length > 0) return null;
   const llmConfig = accepted.get("llm_config");
   if (llmConfig)
     checkCondenserLlm({ llm_config: llmConfig.value }, llmConfig.source, section, llmNames, issues);
@@ -459,6 +478,10 @@ function checkCondenserLlm(
       });
     }
   }
+}
+
+function isRequired(field: unknown): boolean {
+  return (field as { _zod: { optin?: string } } | undefined)?._zod.optin === undefined;
 }
 
 function isCoerced(input: unknown, output: unknown): boolean {
