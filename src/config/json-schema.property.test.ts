@@ -115,6 +115,7 @@ const mutation = fc.oneof(
     kind: fc.constant("misspelt-section" as const),
     name: fc.constantFrom("llms", "LLM", "Agent", "sandbx", "lm"),
   }),
+  fc.record({ kind: fc.constant("drop-key" as const), pick: fc.nat() }),
   fc.record({ kind: fc.constant("nested-section" as const) }),
   fc.record({ kind: fc.constant("reserved-name" as const) }),
 );
@@ -163,6 +164,16 @@ function mutate(document: Table, change: Mutation): Table {
       const name = Object.keys(copy)[0] ?? "llm";
       copy[change.name] = copy[name] ?? {};
       delete copy[name];
+      break;
+    }
+    case "drop-key": {
+      // Also from inline tables (an agent's condenser), where required keys live.
+      const nested = tables.flatMap((table) => Object.values(table).filter(isTable));
+      const keys = [...tables, ...nested].flatMap((table) =>
+        Object.keys(table).map((key) => [table, key] as const),
+      );
+      const chosen = keys[change.pick % Math.max(keys.length, 1)];
+      if (chosen) delete chosen[0][chosen[1]];
       break;
     }
     case "nested-section":
