@@ -13,8 +13,8 @@ import {
   type FieldExplanations,
   listAgentLlmChoices,
 } from "../../config/explain.ts";
+import type { Config } from "../../config/load.ts";
 import { type PlainSectionName, plainSectionSchemas } from "../../config/schema.ts";
-import type { Config } from "../../index.ts";
 import { inferProvider } from "../../llm/providers/infer.ts";
 import { type CliIo, UsageError, useColor } from "../io.ts";
 import { loadConfigOrReport } from "../load.ts";
