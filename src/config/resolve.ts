@@ -10,6 +10,7 @@ import {
   condenserSchemas,
   fieldNames,
   llmSchema,
+  modelRoutingSchema,
   type PlainSectionName,
   plainSectionSchemas,
   type ResolvedAgentConfig,
@@ -224,6 +225,28 @@ function validate(
   const failed = new Set<string>();
   for (const problem of result.error.issues) {
     const key = String(problem.path[0] ?? "");
+    if (problem.code === "unrecognized_keys" && problem.path.length > 0) {
+      const assigned = assignments.get(key);
+      if (!assigned || (reportOnly && !reportOnly.has(key))) continue;
+      failed.add(key);
+      const origin = issueOrigin(assigned.source);
+      const inner = problem.path.slice(1).map((part) => (typeof part === "symbol" ? String(part) : part));
+      const known = nestedFieldNames(key, valueAt(assigned.value, inner));
+      for (const unknown of problem.keys) {
+        const suggestion = didYouMean(unknown, known) ?? null;
+        issues.push({
+          severity: "error",
+          code: "unknown_key",
+          message: `unknown key "${unknown}" in "${[key, ...inner].join(".")}" of [${section}]${suggestion ? `; did you mean "${suggestion}"?` : ""}`,
+          file: origin.file,
+          path: [...origin.path, ...inner, unknown],
+          section,
+          key,
+          suggestion,
+        });
+      }
+      continue;
+    }
     const assigned = assignments.get(key);
     if (!assigned || (reportOnly && !reportOnly.has(key))) continue;
     failed.add(key);
@@ -477,7 +500,29 @@ function checkCondenserLlm(
         suggestion,
       });
     }
+    const typed = llmSchema.safeParse(llmConfig);
+    for (const problem of typed.success ? [] : typed.error.issues) {
+      const key = String(problem.path[0] ?? "");
+      issues.push({
+        severity: "error",
+        code: "invalid_value",
+        message: `invalid value for "${key}" in the inline llm_config of [${section}]: ${lowerFirst(problem.message)}`,
+        file: origin.file,
+        path: [...path, ...problem.path.map((part) => (typeof part === "symbol" ? String(part) : part))],
+        section,
+        key,
+        suggestion: null,
+      });
+    }
   }
+}
+
+/** The keys a table-valued field accepts: did-you-mean candidates for an unknown key inside it. */
+function nestedFieldNames(key: string, value: unknown): string[] {
+  if (key === "model_routing") return fieldNames(modelRoutingSchema);
+  const type = typeof value === "object" && value !== null ? (value as { type?: unknown }).type : undefined;
+  const schema = key === "condenser" && typeof type === "string" ? condenserSchemas[type] : undefined;
+  return schema ? fieldNames(schema) : [];
 }
 
 function isRequired(field: unknown): boolean {

@@ -167,47 +167,67 @@ export const llmSchema = z.object({
 const condenserLlm = z
   .union([z.string(), anyMap()])
   .describe("Name of an LLM config, or an inline LLM config table.");
-const keepFirst = () => laxInt().pipe(z.int().min(0)).default(1);
-const maxSize = () => laxInt().pipe(z.int().min(2)).default(100);
+const keepFirst = () =>
+  laxInt().pipe(z.int().min(0)).default(1).describe("Events at the start of history always kept (the task).");
+const maxSize = () =>
+  laxInt().pipe(z.int().min(2)).default(100).describe("History size (events) that triggers condensation.");
+const maxEventLength = () =>
+  laxInt().default(10000).describe("Longer events are truncated before they are summarized.");
+const attentionWindow = (fallback: number) =>
+  laxInt()
+    .pipe(z.int().min(1))
+    .default(fallback)
+    .describe("Most recent events whose observations are kept whole.");
 
 const condenserVariants = [
-  z.object({ type: z.literal("noop") }),
-  z.object({ type: z.literal("conversation_window") }),
-  z.object({
-    type: z.literal("observation_masking"),
-    attention_window: laxInt().pipe(z.int().min(1)).default(100),
+  z.strictObject({ type: z.literal("noop").describe("Keep the full history.") }),
+  z.strictObject({
+    type: z.literal("conversation_window").describe("Drop the oldest events when the context is full."),
+  }),
+  z.strictObject({
+    type: z.literal("observation_masking").describe("Mask observations older than the attention window."),
+    attention_window: attentionWindow(100),
   }),
   z.looseObject({
-    type: z.literal("browser_output_masking"),
-    attention_window: laxInt().pipe(z.int().min(1)).default(1),
+    type: z
+      .literal("browser_output_masking")
+      .describe("Mask browser output older than the attention window."),
+    attention_window: attentionWindow(1),
   }),
-  z.object({
-    type: z.literal("recent"),
+  z.strictObject({
+    type: z.literal("recent").describe("Keep only the first and the most recent events."),
     keep_first: keepFirst(),
-    max_events: laxInt().pipe(z.int().min(1)).default(100),
+    max_events: laxInt().pipe(z.int().min(1)).default(100).describe("Most recent events kept."),
   }),
-  z.object({
-    type: z.literal("llm"),
+  z.strictObject({
+    type: z.literal("llm").describe("Summarize forgotten events with an LLM."),
     llm_config: condenserLlm,
     keep_first: keepFirst(),
     max_size: maxSize(),
-    max_event_length: laxInt().default(10000),
+    max_event_length: maxEventLength(),
   }),
-  z.object({ type: z.literal("amortized"), max_size: maxSize(), keep_first: keepFirst() }),
-  z.object({
-    type: z.literal("llm_attention"),
+  z.strictObject({
+    type: z.literal("amortized").describe("Forget the middle half of history when it grows too long."),
+    max_size: maxSize(),
+    keep_first: keepFirst(),
+  }),
+  z.strictObject({
+    type: z.literal("llm_attention").describe("Let an LLM choose which events to keep."),
     llm_config: condenserLlm,
     max_size: maxSize(),
     keep_first: keepFirst(),
   }),
-  z.object({
-    type: z.literal("structured"),
+  z.strictObject({
+    type: z.literal("structured").describe("Summarize forgotten events into a structured state with an LLM."),
     llm_config: condenserLlm,
     keep_first: keepFirst(),
     max_size: maxSize(),
-    max_event_length: laxInt().default(10000),
+    max_event_length: maxEventLength(),
   }),
-  z.object({ type: z.literal("pipeline"), condensers: z.array(anyMap()).default([]) }),
+  z.strictObject({
+    type: z.literal("pipeline").describe("Apply several condensers in turn."),
+    condensers: z.array(anyMap()).default([]).describe("The condensers to apply, in order."),
+  }),
 ] as const;
 
 /** Every condenser type, keyed by its `type`. */
@@ -219,7 +239,7 @@ export const condenserSchemas: Readonly<Record<string, z.ZodObject>> = Object.fr
 export const condenserSchema = z.discriminatedUnion("type", condenserVariants);
 
 /** `[model_routing]`: how an agent picks among `for_routing` configs. */
-export const modelRoutingSchema = z.object({
+export const modelRoutingSchema = z.strictObject({
   router_name: z.string().default("noop_router").describe("Router: `noop_router` or `multimodal_router`."),
   llms_for_routing: anyMap().default({}).describe("Computed: the configs marked `for_routing`."),
 });
