@@ -15,13 +15,13 @@ const COMMANDS: Record<string, { load: Loader; summary: string }> = {
     load: () => import("./commands/config-show.ts"),
     summary: "print the resolved configuration",
   },
-  complete: { load: () => import("./commands/complete.ts"), summary: "send one prompt with an LLM config" },
   "config explain": {
     load: () => import("./commands/config-explain.ts"),
     summary: "show where every value comes from, and which config each agent uses",
   },
   "config schema": { load: () => import("./commands/config-schema.ts"), summary: "print the JSON Schema" },
   "config init": { load: () => import("./commands/config-init.ts"), summary: "write a starter config.toml" },
+  complete: { load: () => import("./commands/complete.ts"), summary: "send one prompt with an LLM config" },
 };
 
 const HELP = `llmconf: named LLM configurations (OpenHands-compatible config.toml)
