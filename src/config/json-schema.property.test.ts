@@ -121,6 +121,16 @@ const mutation = fc.oneof(
 );
 type Mutation = typeof mutation extends fc.Arbitrary<infer M> ? M : never;
 
+/** Fields whose string values name other configs (checked by the loader, not expressible in the schema). */
+const CROSS_REFERENCES = new Set(["llm_config", "fallbacks"]);
+
+/** A string or a list of strings: in a cross-reference field, names of configs. */
+function namesConfigs(value: unknown): boolean {
+  return (
+    typeof value === "string" || (Array.isArray(value) && value.every((item) => typeof item === "string"))
+  );
+}
+
 function isTable(value: unknown): value is Table {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
@@ -153,7 +163,10 @@ function mutate(document: Table, change: Mutation): Table {
     case "wrong-type": {
       const fields = tables.flatMap((table) =>
         Object.keys(table)
+          // A string in llm_config or fallbacks is a config name: whether it exists is a cross-reference
+          // the schema cannot express, so only non-string wrong values are fair there.
           .filter((key) => !isTable(table[key]) || key === "condenser")
+          .filter((key) => !(CROSS_REFERENCES.has(key) && namesConfigs(change.value)))
           .map((key) => [table, key] as const),
       );
       const chosen = fields[change.pick % Math.max(fields.length, 1)];
