@@ -1,22 +1,12 @@
 // The real CLI, spawned as a user runs it: exit codes, output shapes, diagnostics, masking.
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { test } from "node:test";
+import { runCli } from "./run-cli.ts";
 
-const root = resolve(import.meta.dirname, "..");
-const bin = join(root, "dist/cli/bin.js");
-
-function run(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}) {
-  const result = spawnSync(process.execPath, [bin, ...args], {
-    cwd: options.cwd ?? root,
-    env: { PATH: process.env.PATH ?? "", HOME: "/nonexistent", ...options.env },
-    encoding: "utf8",
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const run = runCli;
 
 function tempConfig(text: string): { dir: string; file: string } {
   const dir = mkdtempSync(join(tmpdir(), "llmconf-cli-"));
@@ -25,12 +15,12 @@ function tempConfig(text: string): { dir: string; file: string } {
   return { dir, file };
 }
 
-test("config check exits 0 on a valid file and 1 with located diagnostics on an invalid one", () => {
-  assert.equal(run(["config", "check", "--config-file", "examples/cost-optimization.toml"]).code, 0);
+test("config check exits 0 on a valid file and 1 with located diagnostics on an invalid one", async () => {
+  assert.equal((await run(["config", "check", "--config-file", "examples/cost-optimization.toml"])).code, 0);
   const { dir } = tempConfig(
     '[llm]\nmodel = "gpt-4o"\ntemprature = 0.5\n[agent.A]\nllm_config = "gtp3"\n[llm.gpt3]\n',
   );
-  const result = run(["config", "check"], { cwd: dir });
+  const result = await run(["config", "check"], { cwd: dir });
   assert.equal(result.code, 1);
   assert.match(
     result.stderr,
@@ -42,9 +32,9 @@ test("config check exits 0 on a valid file and 1 with located diagnostics on an 
   );
 });
 
-test("config check --json prints every diagnostic with its fields", () => {
+test("config check --json prints every diagnostic with its fields", async () => {
   const { file } = tempConfig('[llm]\nnum_retries = "2"\n[sandbx]\n');
-  const result = run(["config", "check", "--json", "--config", file]);
+  const result = await run(["config", "check", "--json", "--config", file]);
   assert.equal(result.code, 1);
   const report = JSON.parse(result.stdout);
   assert.equal(report.ok, false);
@@ -65,8 +55,8 @@ test("config check --json prints every diagnostic with its fields", () => {
   );
 });
 
-test("config show --json gives every section, TOML spelling, secrets masked", () => {
-  const result = run(["config", "show", "--json", "--config-file", "examples/custom-configs.toml"]);
+test("config show --json gives every section, TOML spelling, secrets masked", async () => {
+  const result = await run(["config", "show", "--json", "--config-file", "examples/custom-configs.toml"]);
   assert.equal(result.code, 0);
   const shown = JSON.parse(result.stdout);
   assert.deepEqual(Object.keys(shown), [
@@ -89,19 +79,36 @@ test("config show --json gives every section, TOML spelling, secrets masked", ()
   assert.ok(!result.stdout.includes("your-api-key"));
 });
 
-test("config show -l NAME makes llms.llm that config; --llm and --agent print one", () => {
+test("config show -l NAME makes llms.llm that config; --llm and --agent print one", async () => {
   const withL = JSON.parse(
-    run(["config", "show", "--json", "-l", "gpt3", "--config-file", "examples/custom-configs.toml"]).stdout,
+    (await run(["config", "show", "--json", "-l", "gpt3", "--config-file", "examples/custom-configs.toml"]))
+      .stdout,
   );
   assert.equal(withL.llms.llm.model, "gpt-3.5-turbo");
   const one = JSON.parse(
-    run(["config", "show", "--llm", "high-creativity", "--config-file", "examples/custom-configs.toml"])
-      .stdout,
+    (
+      await run([
+        "config",
+        "show",
+        "--llm",
+        "high-creativity",
+        "--config-file",
+        "examples/custom-configs.toml",
+      ])
+    ).stdout,
   );
   assert.equal(one.temperature, 0.8);
   const agent = JSON.parse(
-    run(["config", "show", "--agent", "RepoExplorerAgent", "--config-file", "examples/custom-configs.toml"])
-      .stdout,
+    (
+      await run([
+        "config",
+        "show",
+        "--agent",
+        "RepoExplorerAgent",
+        "--config-file",
+        "examples/custom-configs.toml",
+      ])
+    ).stdout,
   );
   assert.deepEqual(
     [agent.name, agent.llm_config_name, agent.llm.model],
@@ -109,53 +116,53 @@ test("config show -l NAME makes llms.llm that config; --llm and --agent print on
   );
 });
 
-test("config show without --json prints a table of configs and the agents that use them", () => {
-  const result = run(["config", "show", "--config-file", "examples/cost-optimization.toml"]);
+test("config show without --json prints a table of configs and the agents that use them", async () => {
+  const result = await run(["config", "show", "--config-file", "examples/cost-optimization.toml"]);
   assert.equal(result.code, 0);
   assert.match(result.stdout, /^repo-explorer\s+gpt-3\.5-turbo\s+openai\s+0\.2\s+-\s+RepoExplorerAgent$/m);
   assert.match(result.stdout, /^code-gen\s+gpt-4\s+openai\s+0\s+2000\s+CodeWriterAgent$/m);
 });
 
-test("every command refuses an invalid file with exit 1; usage mistakes exit 2", () => {
+test("every command refuses an invalid file with exit 1; usage mistakes exit 2", async () => {
   const { file } = tempConfig("[llm]\nmodel = 1\n");
-  const shown = run(["config", "show", "--config-file", file]);
+  const shown = await run(["config", "show", "--config-file", file]);
   assert.equal(shown.code, 1);
   assert.match(shown.stderr, /config\.toml:2:1: error: invalid value for "model" in \[llm\]/);
-  assert.equal(run(["config", "show", "--bogus"]).code, 2);
-  assert.equal(run(["config", "nope"]).code, 2);
-  assert.equal(run(["config", "check", "-i", "many"]).code, 2);
-  assert.equal(run(["config", "check", "--config-file", "missing.toml"]).code, 1);
+  assert.equal((await run(["config", "show", "--bogus"])).code, 2);
+  assert.equal((await run(["config", "nope"])).code, 2);
+  assert.equal((await run(["config", "check", "-i", "many"])).code, 2);
+  assert.equal((await run(["config", "check", "--config-file", "missing.toml"])).code, 1);
   assert.equal(
-    run(["config", "show", "--llm", "nope", "--config-file", "examples/custom-configs.toml"]).code,
+    (await run(["config", "show", "--llm", "nope", "--config-file", "examples/custom-configs.toml"])).code,
     1,
   );
 });
 
-test("an unset ${VAR} is a located error and never an empty key; a set one is never printed", () => {
+test("an unset ${VAR} is a located error and never an empty key; a set one is never printed", async () => {
   const { file } = tempConfig('[llm]\napi_key = "${LLMCONF_E2E_KEY}"\n');
-  const unset = run(["config", "check", "--config-file", file]);
+  const unset = await run(["config", "check", "--config-file", file]);
   assert.equal(unset.code, 1);
   assert.match(unset.stderr, /config\.toml:2:1: error: environment variable LLMCONF_E2E_KEY is not set/);
-  const set = run(["config", "show", "--json", "--config-file", file], {
+  const set = await run(["config", "show", "--json", "--config-file", file], {
     env: { LLMCONF_E2E_KEY: "sk-e2e-secret" },
   });
   assert.equal(set.code, 0);
   assert.ok(!set.stdout.includes("sk-e2e-secret") && !set.stderr.includes("sk-e2e-secret"));
 });
 
-test("the OpenHands-style full example loads without error", () => {
-  const result = run(["config", "check", "--config-file", "examples/openhands-full.toml"]);
+test("the OpenHands-style full example loads without error", async () => {
+  const result = await run(["config", "check", "--config-file", "examples/openhands-full.toml"]);
   assert.equal(result.stderr, "");
   assert.equal(result.code, 0);
 });
 
-test("./.env supplies ${VAR} references and LLM_* overrides; real variables win over it", () => {
+test("./.env supplies ${VAR} references and LLM_* overrides; real variables win over it", async () => {
   const { dir } = tempConfig('[llm]\napi_key = "${LLMCONF_DOTENV_KEY}"\n');
   writeFileSync(
     join(dir, ".env"),
     "LLMCONF_DOTENV_KEY=sk-from-dotenv\nLLM_MODEL=from-dotenv\nLLM_TEMPERATURE=0.7\n",
   );
-  const result = run(["config", "show", "--json"], { cwd: dir, env: { LLM_TEMPERATURE: "0.3" } });
+  const result = await run(["config", "show", "--json"], { cwd: dir, env: { LLM_TEMPERATURE: "0.3" } });
   assert.equal(result.code, 0, result.stderr);
   const shown = JSON.parse(result.stdout);
   assert.deepEqual(

@@ -1,15 +1,13 @@
 // `llmconf complete`, spawned as a user runs it (the built CLI), against the fake upstream on loopback.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, before, beforeEach, test } from "node:test";
 import { type FakeUpstream, startFakeUpstream } from "../src/fake-upstream/server.ts";
+import { root, runCli } from "./run-cli.ts";
 
-const root = resolve(import.meta.dirname, "..");
-const bin = join(root, "dist/cli/bin.js");
 const secret = "sk-e2e-never-shown-9876";
 
 let upstream: FakeUpstream;
@@ -59,24 +57,7 @@ after(() => upstream.close());
 beforeEach(() => upstream.reset());
 
 function run(args: string[], options: { stdin?: string; env?: Record<string, string>; cwd?: string } = {}) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((done, fail) => {
-    // Async spawn: the fake upstream runs in this process and must keep answering meanwhile.
-    const child = spawn(process.execPath, [bin, "complete", ...args], {
-      cwd: options.cwd ?? dir,
-      env: { PATH: process.env.PATH ?? "", HOME: "/nonexistent", ...options.env },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on("data", (chunk) => {
-      stderr += chunk;
-    });
-    child.on("error", fail);
-    child.on("close", (code) => done({ code, stdout, stderr }));
-    child.stdin.end(options.stdin ?? "");
-  });
+  return runCli(["complete", ...args], { cwd: dir, ...options });
 }
 
 const summaryLine =

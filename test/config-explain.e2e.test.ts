@@ -1,33 +1,24 @@
 // `config explain`, `config schema` and `config init`, spawned as a user runs them (dist/ is built by
 // scripts/run-tests.mjs before any test runs).
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { before, test } from "node:test";
 import type { CliIo } from "../src/cli/io.ts";
 import { main } from "../src/cli/main.ts";
+import { bin, root, runCli } from "./run-cli.ts";
 
-const root = resolve(import.meta.dirname, "..");
-const bin = join(root, "dist/cli/bin.js");
 const CUSTOM = "examples/custom-configs.toml";
 
 before(() => {
   assert.ok(existsSync(bin), "run `npm run build` (or node scripts/run-tests.mjs, which builds) first");
 });
 
-function run(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}) {
-  const result = spawnSync(process.execPath, [bin, ...args], {
-    cwd: options.cwd ?? root,
-    env: { PATH: process.env.PATH ?? "", HOME: "/nonexistent", ...options.env },
-    encoding: "utf8",
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const run = runCli;
 
-test("explain --llm --json gives value, source (file, line, section) and status for every field", () => {
-  const result = run(["config", "explain", "--config-file", CUSTOM, "--llm", "gpt3", "--json"]);
+test("explain --llm --json gives value, source (file, line, section) and status for every field", async () => {
+  const result = await run(["config", "explain", "--config-file", CUSTOM, "--llm", "gpt3", "--json"]);
   assert.equal(result.code, 0, result.stderr);
   const fields = JSON.parse(result.stdout);
   const file = join(root, CUSTOM);
@@ -45,8 +36,8 @@ test("explain --llm --json gives value, source (file, line, section) and status 
   assert.ok(Object.keys(fields).length > 30, "every field, defaults included");
 });
 
-test("explain --llm prints a plain table without colour when stdout is not a terminal, folding defaults", () => {
-  const result = run(["config", "explain", "--config-file", CUSTOM, "--llm", "gpt3"]);
+test("explain --llm prints a plain table without colour when stdout is not a terminal, folding defaults", async () => {
+  const result = await run(["config", "explain", "--config-file", CUSTOM, "--llm", "gpt3"]);
   assert.equal(result.code, 0, result.stderr);
   assert.equal(result.stdout.includes("\u001b["), false);
   assert.match(result.stdout, /^LLM config "gpt3"$/m);
@@ -57,12 +48,12 @@ test("explain --llm prints a plain table without colour when stdout is not a ter
   );
   assert.match(result.stdout, /^api_key +\*{10} +examples\/custom-configs\.toml:7 \[llm\] +inherited$/m);
   assert.match(result.stdout, /^37 more fields at their defaults \(--all shows them\)$/m);
-  const all = run(["config", "explain", "--config-file", CUSTOM, "--llm", "gpt3", "--all"]);
+  const all = await run(["config", "explain", "--config-file", CUSTOM, "--llm", "gpt3", "--all"]);
   assert.match(all.stdout, /^top_p +1 +default +default$/m);
 });
 
-test("explain names the environment variable, and -l as the reason for an agent's config", () => {
-  const result = run(
+test("explain names the environment variable, and -l as the reason for an agent's config", async () => {
+  const result = await run(
     ["config", "explain", "--config-file", CUSTOM, "--agent", "CodeActAgent", "-l", "gpt3", "--json"],
     {
       env: { LLM_TOP_P: "0.7" },
@@ -85,25 +76,37 @@ test("explain names the environment variable, and -l as the reason for an agent'
     source: { kind: "env", env: "LLM_TOP_P" },
     status: "inherited",
   });
-  const text = run(["config", "explain", "--config-file", CUSTOM, "--agent", "CodeActAgent", "-l", "gpt3"]);
+  const text = await run([
+    "config",
+    "explain",
+    "--config-file",
+    CUSTOM,
+    "--agent",
+    "CodeActAgent",
+    "-l",
+    "gpt3",
+  ]);
   assert.match(text.stdout, /^Uses LLM config "gpt3" \(-l\)$/m);
 });
 
-test("explain shows a ${VAR} reference and never the secret it expands to", () => {
+test("explain shows a ${VAR} reference and never the secret it expands to", async () => {
   const dir = mkdtempSync(join(tmpdir(), "llmconf-explain-"));
   writeFileSync(join(dir, "config.toml"), '[llm]\nmodel = "gpt-4o"\napi_key = "${OPENAI_API_KEY}"\n');
   const secret = "sk-e2e-never-printed";
   for (const args of [["--llm", "llm"], ["--llm", "llm", "--json"], ["--agent", "X", "--all"], []]) {
-    const result = run(["config", "explain", ...args], { cwd: dir, env: { OPENAI_API_KEY: secret } });
+    const result = await run(["config", "explain", ...args], { cwd: dir, env: { OPENAI_API_KEY: secret } });
     assert.equal(result.code, 0, result.stderr);
     assert.equal(`${result.stdout}${result.stderr}`.includes(secret), false, args.join(" "));
   }
-  const text = run(["config", "explain", "--llm", "llm"], { cwd: dir, env: { OPENAI_API_KEY: secret } });
+  const text = await run(["config", "explain", "--llm", "llm"], {
+    cwd: dir,
+    env: { OPENAI_API_KEY: secret },
+  });
   assert.match(text.stdout, /^api_key +\$\{OPENAI_API_KEY\} +config\.toml:3 \[llm\] +set$/m);
 });
 
-test("explain with no selector maps every agent to its config, model, provider and reason", () => {
-  const result = run(["config", "explain", "--config-file", "examples/cost-optimization.toml"]);
+test("explain with no selector maps every agent to its config, model, provider and reason", async () => {
+  const result = await run(["config", "explain", "--config-file", "examples/cost-optimization.toml"]);
   assert.equal(result.code, 0, result.stderr);
   assert.match(
     result.stdout,
@@ -115,7 +118,7 @@ test("explain with no selector maps every agent to its config, model, provider a
     /^CodeActAgent \* \(no section: \[agent\]\) +llm +gpt-4 +openai +default \[llm\]$/m,
   );
   const json = JSON.parse(
-    run(["config", "explain", "--config-file", "examples/cost-optimization.toml", "--json"]).stdout,
+    (await run(["config", "explain", "--config-file", "examples/cost-optimization.toml", "--json"])).stdout,
   );
   assert.deepEqual(json.agents.RepoExplorerAgent, {
     has_section: true,
@@ -128,10 +131,10 @@ test("explain with no selector maps every agent to its config, model, provider a
   assert.equal(json.default_agent, "CodeActAgent");
 });
 
-test("explain rejects two selectors (exit 2) and an unknown config with a did-you-mean (exit 1)", () => {
-  const both = run(["config", "explain", "--config-file", CUSTOM, "--llm", "gpt3", "--agent", "A"]);
+test("explain rejects two selectors (exit 2) and an unknown config with a did-you-mean (exit 1)", async () => {
+  const both = await run(["config", "explain", "--config-file", CUSTOM, "--llm", "gpt3", "--agent", "A"]);
   assert.equal(both.code, 2);
-  const unknown = run(["config", "explain", "--config-file", CUSTOM, "--llm", "gtp3"]);
+  const unknown = await run(["config", "explain", "--config-file", CUSTOM, "--llm", "gtp3"]);
   assert.equal(unknown.code, 1);
   assert.match(unknown.stderr, /unknown LLM config "gtp3"; did you mean "gpt3"\?/);
 });
@@ -153,19 +156,19 @@ test("explain colours the status column on a terminal, and not with NO_COLOR", a
   assert.equal((await render({ NO_COLOR: "1" })).includes("\u001b["), false);
 });
 
-test("config schema prints the committed config.schema.json", () => {
-  const result = run(["config", "schema"]);
+test("config schema prints the committed config.schema.json", async () => {
+  const result = await run(["config", "schema"]);
   assert.equal(result.code, 0, result.stderr);
   assert.equal(result.stdout, readFileSync(join(root, "config.schema.json"), "utf8"));
 });
 
-test("config init writes a starter file that config check accepts, and will not overwrite it", () => {
+test("config init writes a starter file that config check accepts, and will not overwrite it", async () => {
   const dir = mkdtempSync(join(tmpdir(), "llmconf-init-"));
-  assert.equal(run(["config", "init"], { cwd: dir }).code, 0);
-  const check = run(["config", "check"], { cwd: dir, env: { OPENAI_API_KEY: "sk-test" } });
+  assert.equal((await run(["config", "init"], { cwd: dir })).code, 0);
+  const check = await run(["config", "check"], { cwd: dir, env: { OPENAI_API_KEY: "sk-test" } });
   assert.equal(check.code, 0, check.stderr);
-  const again = run(["config", "init"], { cwd: dir });
+  const again = await run(["config", "init"], { cwd: dir });
   assert.equal(again.code, 1);
   assert.match(again.stderr, /config\.toml already exists; not overwriting it \(use --force to replace it\)/);
-  assert.equal(run(["config", "init", "--force"], { cwd: dir }).code, 0);
+  assert.equal((await run(["config", "init", "--force"], { cwd: dir })).code, 0);
 });
