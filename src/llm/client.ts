@@ -3,9 +3,9 @@
  * limits, costs, completion logs and fallbacks — over an AI SDK provider model called directly
  * (`doGenerate` / `doStream`, so no retry or buffering of the SDK's own sits underneath ours).
  */
-import type { LanguageModelV3, LanguageModelV3CallOptions } from "@ai-sdk/provider";
 import type { Config } from "../config/load.ts";
 import type { ResolvedLlmConfig } from "../config/schema.ts";
+import { abortError, attemptOnce, classify, combineSignals } from "./attempt.ts";
 import { writeCompletionLog } from "./completion-log.ts";
 import { computeCost } from "./cost.ts";
 import { LlmError, type LlmErrorKind, toLlmError } from "./errors.ts";
@@ -26,9 +26,9 @@ import {
   prepareCall,
   withBodyExtras,
 } from "./request.ts";
-import { type Answer, readGenerateResult, readStream, type StreamDelta } from "./response.ts";
+import type { Answer, StreamDelta } from "./response.ts";
 import { runWithRetries, type Sleep } from "./retry.ts";
-import { parseRetryAfter } from "./retry-after.ts";
+import { streamCompletion } from "./stream.ts";
 import { checkTokenLimit } from "./token-limit.ts";
 
 export type { CompletionRequest } from "./request.ts";
@@ -387,53 +387,7 @@ export function createLlm(config: Readonly<ResolvedLlmConfig>, options: CreateLl
     metrics,
     complete,
     stream(request) {
-      const queue: StreamDelta[] = [];
-      let wake: (() => void) | undefined;
-      let finished = false;
-      // A consumer that stops iterating early cancels the call instead of leaving it running.
-      const cancel = new AbortController();
-      const completion = complete({
-        ...request,
-        signal: combineSignals(request.signal, cancel.signal),
-        stream: true,
-        onDelta: (delta) => {
-          queue.push(delta);
-          wake?.();
-        },
-      }).finally(() => {
-        finished = true;
-        wake?.();
-      });
-      // The iterator surfaces the call's error; `completion` must not also reject unhandled.
-      completion.catch(() => {});
-      return {
-        completion,
-        async *[Symbol.asyncIterator]() {
-          try {
-            yield* drain();
-          } finally {
-            if (!finished) cancel.abort();
-          }
-        },
-      };
-
-      async function* drain(): AsyncGenerator<StreamDelta> {
-        for (;;) {
-          const delta = queue.shift();
-          if (delta !== undefined) {
-            yield delta;
-            continue;
-          }
-          if (finished) {
-            await completion;
-            return;
-          }
-          await new Promise<void>((resolve) => {
-            wake = resolve;
-          });
-          wake = undefined;
-        }
-      }
+      return streamCompletion(complete, request);
     },
   };
 }
@@ -452,90 +406,6 @@ export function createLlmFromConfig(
     name,
     resolveConfig: (fallback) => loaded.getLlmConfig(fallback),
   });
-}
-
-async function attemptOnce(
-  model: LanguageModelV3,
-  callOptions: LanguageModelV3CallOptions,
-  config: Readonly<ResolvedLlmConfig>,
-  signal: AbortSignal | undefined,
-  request: CompleteRequest,
-  delivered: { any: boolean },
-): Promise<Answer> {
-  const timeoutMs = config.timeout !== null && config.timeout > 0 ? config.timeout * 1000 : undefined;
-  const controller = new AbortController();
-  const onAbort = () => controller.abort(signal?.reason);
-  signal?.addEventListener("abort", onAbort, { once: true });
-  let timer: NodeJS.Timeout | undefined;
-  const armTimer = () => {
-    if (timeoutMs === undefined) return;
-    clearTimeout(timer);
-    timer = setTimeout(() => controller.abort(new TimedOut()), timeoutMs);
-  };
-  armTimer();
-  try {
-    const options = { ...callOptions, abortSignal: controller.signal };
-    if (!request.stream) return readGenerateResult(await model.doGenerate(options));
-    const { stream } = await model.doStream(options);
-    // The timeout of a stream is an idle timeout: it restarts with every part that arrives.
-    return await readStream(
-      stream,
-      (delta) => {
-        delivered.any = true;
-        request.onDelta?.(delta);
-      },
-      armTimer,
-    );
-  } catch (thrown) {
-    if (controller.signal.reason instanceof TimedOut) throw controller.signal.reason;
-    throw thrown;
-  } finally {
-    clearTimeout(timer);
-    signal?.removeEventListener("abort", onAbort);
-  }
-}
-
-/** Marks an abort caused by our own per-attempt timeout. */
-class TimedOut extends Error {
-  override name = "AttemptTimedOut";
-}
-
-function classify(
-  thrown: unknown,
-  context: { configName: string; model: string; secrets: string[] },
-  config: Readonly<ResolvedLlmConfig>,
-  signal: AbortSignal | undefined,
-  delivered: boolean,
-): LlmError {
-  const timedOut = thrown instanceof TimedOut;
-  const error = toLlmError(timedOut ? abortError() : thrown, {
-    ...context,
-    timedOut: timedOut && !signal?.aborted,
-    timeoutSeconds: config.timeout,
-    parseRetryAfter: (headers) => parseRetryAfter(headers),
-  });
-  if (!delivered || !error.retryable) return error;
-  // Text already reached the caller; a second attempt would repeat it, so the failure is final.
-  return new LlmError(`${error.message} (after part of the answer was streamed; not retried)`, {
-    kind: error.kind,
-    configName: error.configName,
-    model: error.model,
-    status: error.status,
-    retryable: false,
-    cause: error,
-  });
-}
-
-function abortError(): Error {
-  const error = new Error("aborted");
-  error.name = "AbortError";
-  return error;
-}
-
-function combineSignals(...signals: (AbortSignal | undefined)[]): AbortSignal | undefined {
-  const present = signals.filter((signal): signal is AbortSignal => signal !== undefined);
-  if (present.length <= 1) return present[0];
-  return AbortSignal.any(present);
 }
 
 function resolveFallback(
