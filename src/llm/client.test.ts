@@ -269,6 +269,27 @@ test("after retries are exhausted the fallbacks are tried in order and metrics s
   );
 });
 
+test("fallbacks chain depth-first: a failing fallback's own fallbacks come before the rest of the list", async () => {
+  const configs: Record<string, ResolvedLlmConfig> = {
+    cheap: configOf({ num_retries: 1, fallbacks: ["local"] }),
+    local: configOf({ num_retries: 1, fallbacks: ["cheap"] }),
+    last: configOf({ num_retries: 1 }),
+  };
+  const { options, events } = fakeTimeOptions({
+    name: "primary",
+    resolveConfig: (name) => configs[name] as ResolvedLlmConfig,
+  });
+  upstream.enqueue({ status: 503 }, { status: 503 }, { status: 503 });
+  const llm = createLlm(configOf({ num_retries: 1, fallbacks: ["cheap", "last"] }), options);
+  const completion = await llm.complete(ask("x"));
+  assert.equal(completion.configName, "last");
+  assert.deepEqual(
+    events.filter((event) => event.type === "fallback").map((event) => event.type === "fallback" && event.to),
+    ["cheap", "local", "last"],
+  );
+  assert.equal(upstream.requests.length, 4);
+});
+
 test("a non-retryable error does not fall back", async () => {
   const { options } = fakeTimeOptions({ resolveConfig: () => configOf({}) });
   upstream.enqueue({ status: 400, message: "bad thing" });

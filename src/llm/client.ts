@@ -252,17 +252,19 @@ export function createLlm(config: Readonly<ResolvedLlmConfig>, options: CreateLl
   const complete = async (request: CompleteRequest): Promise<Completion> => {
     const started = now();
     const signal = combineSignals(options.signal, request.signal);
-    const chain = [name, ...config.fallbacks];
+    // Fallbacks chain depth-first: when a fallback fails too, its own fallbacks come before the rest
+    // of the list. The config core rejects cycles; `tried` guards against repeats all the same.
+    const pending: string[] = [...config.fallbacks];
+    const tried = new Set<string>();
     const counter = { attempts: 0 };
     const failures: LlmError[] = [];
-    for (let index = 0; index < chain.length; index++) {
-      const linkName = chain[index] as string;
+    for (let linkName: string | undefined = name; linkName !== undefined; linkName = pending.shift()) {
+      if (tried.has(linkName)) continue;
+      tried.add(linkName);
+      const isFallback = linkName !== name;
       let link: Link;
       try {
-        link = linkOf(
-          linkName,
-          index === 0 ? config : resolveFallback(linkName, name, options.resolveConfig),
-        );
+        link = linkOf(linkName, isFallback ? resolveFallback(linkName, name, options.resolveConfig) : config);
       } catch (thrown) {
         throw toLlmError(thrown, { configName: linkName, model: "?" });
       }
@@ -284,7 +286,7 @@ export function createLlm(config: Readonly<ResolvedLlmConfig>, options: CreateLl
           usage: answer.usage,
           costUsd: cost.usd,
           latencyMs: now() - linkStarted,
-          fallbackFrom: index > 0 ? name : undefined,
+          fallbackFrom: isFallback ? name : undefined,
         });
         emit({
           type: "response",
@@ -337,13 +339,14 @@ export function createLlm(config: Readonly<ResolvedLlmConfig>, options: CreateLl
           message: error.message,
         });
         failures.push(error);
-        const next = chain[index + 1];
+        if (isFallback) pending.unshift(...link.config.fallbacks);
+        const next = pending.find((candidate) => !tried.has(candidate));
         if (next === undefined || !error.fallbackEligible || signal?.aborted)
           throw withPrevious(error, failures);
         emit({ type: "fallback", from: link.name, to: next, kind: error.kind, message: error.message });
       }
     }
-    throw new Error("unreachable: the fallback chain is never empty");
+    throw new Error("unreachable: the first config is always tried");
   };
 
   const logCompletion = async (
