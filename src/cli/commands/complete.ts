@@ -34,6 +34,7 @@ export function formatSummary(completion: Completion): string {
   return `[${completion.configName}${via}] ${completion.model} · ${usage.input_tokens} in / ${usage.output_tokens} out tokens · ${price} · ${Math.round(completion.latencyMs)} ms · ${attempts}`;
 }
 
+/** Runs `complete`. */
 export default async function complete(args: string[], io: CliIo): Promise<number> {
   const parsed = parseCommandArgs(args, { stream: { type: "boolean" } }, true);
   if (parsed.values.help) {

@@ -54,6 +54,7 @@ const REASONS: Readonly<Record<AgentLlmChoice["llm_config_reason"], string>> = {
   default: "default [llm]",
 };
 
+/** Runs `config explain`. */
 export default async function configExplain(args: string[], io: CliIo): Promise<number> {
   const parsed = parseCommandArgs(args, {
     llm: { type: "string" },

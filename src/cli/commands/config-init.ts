@@ -13,6 +13,7 @@ configs and two agents using them, with api_key read from \${OPENAI_API_KEY}.
 Refuses to overwrite an existing file unless --force is given.
 `;
 
+/** Runs `config init`. */
 export default async function configInit(args: string[], io: CliIo): Promise<number> {
   const parsed = parseCommandArgs(args, { force: { type: "boolean" } });
   const { values } = parsed;

@@ -10,6 +10,7 @@ The package ships it as config.schema.json; point Taplo / Even Better TOML at it
   #:schema ./node_modules/llmconf/config.schema.json
 `;
 
+/** Runs `config schema`. */
 export default async function configSchema(args: string[], io: CliIo): Promise<number> {
   const parsed = parseCommandArgs(args);
   if (parsed.values.help) {
