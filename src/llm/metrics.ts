@@ -44,18 +44,8 @@ export interface LlmMetrics {
   snapshot(): Record<string, ConfigMetrics>;
 }
 
-interface Totals {
-  calls: number;
-  answered: number;
-  errors: number;
-  retries: number;
-  answeredAsFallback: number;
-  usage: Usage;
-  costUsd: number;
-  unknownCostCalls: number;
-  latencies: number[];
-  errorsByKind: Record<string, number>;
-}
+/** The running totals behind a `ConfigMetrics`: the latency samples instead of their percentiles. */
+type Totals = Omit<ConfigMetrics, "latencyMs"> & { latencies: number[] };
 
 // Enough samples for stable percentiles; older samples are dropped so a long-lived gateway stays small.
 const maxLatencySamples = 10_000;
