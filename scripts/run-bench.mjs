@@ -3,11 +3,10 @@
 import { spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
+import { build } from "./build.mjs";
 
-const build = spawnSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.build.json"], {
-  stdio: "inherit",
-});
-if (build.status !== 0) process.exit(build.status ?? 1);
+const status = build();
+if (status !== 0) process.exit(status);
 const only = process.argv.slice(2);
 const files =
   only.length > 0

@@ -2,6 +2,7 @@
 import { spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
+import { build } from "./build.mjs";
 
 function findTests(dir) {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
@@ -11,10 +12,8 @@ function findTests(dir) {
 }
 
 // End-to-end tests spawn the compiled CLI, so build it once, before any test runs.
-const build = spawnSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.build.json"], {
-  stdio: "inherit",
-});
-if (build.status !== 0) process.exit(build.status ?? 1);
+const status = build();
+if (status !== 0) process.exit(status);
 
 const only = process.argv.slice(2);
 const files = only.length > 0 ? only : [...findTests("src"), ...findTests("test")];

@@ -1,10 +1,11 @@
 // The real CLI, spawned as a user runs it: exit codes, output shapes, diagnostics, masking.
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { runCli } from "./run-cli.ts";
+import { bin, runCli } from "./run-cli.ts";
 
 const run = runCli;
 
@@ -169,4 +170,11 @@ test("./.env supplies ${VAR} references and LLM_* overrides; real variables win 
     [shown.llms.llm.model, shown.llms.llm.temperature, shown.llms.llm.api_key],
     ["from-dotenv", 0.3, "**********"],
   );
+});
+
+test("the built CLI is executable on its own, as npx and a global install run it", () => {
+  const result = spawnSync(bin, ["--version"], { encoding: "utf8" });
+  assert.equal(result.error, undefined);
+  assert.equal(result.status, 0);
+  assert.match(result.stdout, /^\d+\.\d+\.\d+\n$/);
 });
