@@ -4,6 +4,7 @@ import { loadConfig } from "../../config/load.ts";
 import type { CliIo } from "../io.ts";
 import { loadOptionsFrom } from "../load.ts";
 import { parseCommandArgs } from "../options.ts";
+import { formatFileList } from "../output.ts";
 
 const HELP = `Usage: llmconf config check [--config-file PATH] [-l NAME] [--json]
 
@@ -34,8 +35,7 @@ export default async function configCheck(args: string[], io: CliIo): Promise<nu
   } else {
     for (const issue of issues) io.stderr.write(`${formatIssue(issue, io)}\n`);
     if (ok) {
-      const where = files.length > 0 ? files.join(", ") : "no config file (defaults)";
-      io.stdout.write(`ok: ${where}\n`);
+      io.stdout.write(`ok: ${formatFileList(files, io.cwd)}\n`);
     } else {
       const errors = issues.filter((issue) => issue.severity === "error").length;
       io.stderr.write(`${errors} error${errors === 1 ? "" : "s"}\n`);

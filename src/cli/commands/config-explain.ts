@@ -2,7 +2,6 @@
  * `llmconf config explain (--llm NAME | --agent NAME | --section NAME) [--all] [--json]`: every value
  * and where it came from; with no selector, which LLM config each agent uses and why.
  */
-import { relative } from "node:path";
 import {
   type AgentLlmChoice,
   type ExplainedField,
@@ -13,12 +12,14 @@ import {
   type FieldExplanations,
   listAgentLlmChoices,
 } from "../../config/explain.ts";
+import { displayPath } from "../../config/issues.ts";
 import type { Config } from "../../config/load.ts";
 import { type PlainSectionName, plainSectionSchemas } from "../../config/schema.ts";
 import { inferProvider } from "../../llm/providers/infer.ts";
 import { type CliIo, UsageError, useColor } from "../io.ts";
 import { loadConfigOrReport } from "../load.ts";
 import { parseCommandArgs } from "../options.ts";
+import { formatFileList } from "../output.ts";
 
 const HELP = `Usage: llmconf config explain [--llm NAME | --agent NAME | --section NAME] [--all] [--json]
                               [--config-file PATH] [-l NAME] [-c AGENT] [-i N] [-b USD]
@@ -119,11 +120,6 @@ interface FormatOptions {
   all: boolean;
   cwd: string;
   paint: Paint;
-}
-
-function displayPath(file: string, cwd: string): string {
-  const shown = relative(cwd, file);
-  return shown.startsWith("..") || shown === "" ? file : shown;
 }
 
 /** The source column: `default`, `derived: <rule>`, `path:line [section]`, `env NAME`, `flag -l`. */
@@ -235,10 +231,7 @@ function formatAgentMap(config: Config, json: boolean, options: FormatOptions): 
     choice.provider ?? "?",
     choice.llm_config_reason === "cli" ? `-l ${choice.llm_config_name}` : REASONS[choice.llm_config_reason],
   ]);
-  const files =
-    config.files.length > 0
-      ? config.files.map((file) => displayPath(file, options.cwd)).join(", ")
-      : "no config file (defaults)";
+  const files = formatFileList(config.files, options.cwd);
   return `${options.paint(1, `Agents and their LLM configs (${files})`)}\n${formatColouredTable(
     ["agent", "config", "model", "provider", "why"],
     rows,

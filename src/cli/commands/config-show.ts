@@ -5,7 +5,7 @@ import { inferProvider } from "../../llm/providers/infer.ts";
 import { type CliIo, UsageError } from "../io.ts";
 import { loadConfigOrReport } from "../load.ts";
 import { parseCommandArgs } from "../options.ts";
-import { formatTable } from "../table.ts";
+import { formatFileList, formatTable } from "../output.ts";
 
 const HELP = `Usage: llmconf config show [--config-file PATH] [-l NAME] [--json] [--llm NAME | --agent NAME]
 
@@ -72,11 +72,11 @@ export default async function configShow(args: string[], io: CliIo): Promise<num
     io.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
     return 0;
   }
-  io.stdout.write(formatSummary(config));
+  io.stdout.write(formatSummary(config, io.cwd));
   return 0;
 }
 
-function formatSummary(config: Config): string {
+function formatSummary(config: Config, cwd: string): string {
   const users = agentsByLlm(config);
   const rows = Object.entries(config.llms).map(([name, llm]) => {
     const provider = inferProvider(llm.model, llm.custom_llm_provider);
@@ -89,6 +89,6 @@ function formatSummary(config: Config): string {
       (users.get(name) ?? []).join(", ") || "-",
     ];
   });
-  const files = config.files.length > 0 ? config.files.join(", ") : "no config file (defaults)";
+  const files = formatFileList(config.files, cwd);
   return `Configuration from ${files}\n\n${formatTable(["config", "model", "provider", "temperature", "max tokens", "agents"], rows)}\ndefault agent: ${config.core.default_agent} → ${config.llmConfigNameForAgent(config.core.default_agent).name}\n`;
 }
