@@ -19,7 +19,7 @@ import { inferProvider } from "../../llm/providers/infer.ts";
 import { type CliIo, UsageError, useColor } from "../io.ts";
 import { loadConfigOrReport } from "../load.ts";
 import { parseCommandArgs } from "../options.ts";
-import { formatFileList } from "../output.ts";
+import { createPaint, formatFileList, formatTable, type Paint } from "../output.ts";
 
 const HELP = `Usage: llmconf config explain [--llm NAME | --agent NAME | --section NAME] [--all] [--json]
                               [--config-file PATH] [-l NAME] [-c AGENT] [-i N] [-b USD]
@@ -37,8 +37,6 @@ inherited (from [llm] / [agent]), default, derived.
 
 Without --llm, --agent or --section: which LLM config, model and provider each agent uses, and why.
 `;
-
-type Paint = (code: number, text: string) => string;
 
 const STATUS_COLOURS: Readonly<Record<ExplainedField["status"], number>> = {
   set: 32,
@@ -77,9 +75,7 @@ export default async function configExplain(args: string[], io: CliIo): Promise<
   }
   const config = await loadConfigOrReport(parsed, io);
   if (!config) return 1;
-  const paint: Paint = useColor(io.stdout, io.env)
-    ? (code, text) => `\u001b[${code}m${text}\u001b[0m`
-    : (_code, text) => text;
+  const paint = createPaint(useColor(io.stdout, io.env));
   const options = { all: all === true, cwd: io.cwd, paint };
 
   if (typeof llm === "string") {
@@ -147,32 +143,6 @@ function formatValue(value: unknown): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
-/** A table whose cells may be coloured: widths come from the plain text. */
-function formatColouredTable(
-  header: readonly string[],
-  rows: readonly (readonly string[])[],
-  colourOf: (row: number, column: number) => number | undefined,
-  paint: Paint,
-): string {
-  const widths = header.map((title, column) =>
-    Math.max(title.length, ...rows.map((row) => (row[column] ?? "").length)),
-  );
-  const line = (cells: readonly string[], row: number | undefined) =>
-    cells
-      .map((cell, column) => {
-        const padded = column === cells.length - 1 ? cell : cell.padEnd(widths[column] ?? 0);
-        const code = row === undefined ? 1 : colourOf(row, column);
-        return code === undefined ? padded : paint(code, padded);
-      })
-      .join("  ")
-      .trimEnd();
-  return [
-    line(header, undefined),
-    widths.map((width) => "-".repeat(width)).join("  "),
-    ...rows.map((row, index) => line(row, index)),
-  ].join("\n");
-}
-
 function formatFields(title: string, fields: FieldExplanations, options: FormatOptions): string {
   const entries = Object.entries(fields);
   const shown = options.all ? entries : entries.filter(([, field]) => field.source.kind !== "default");
@@ -187,12 +157,10 @@ function formatFields(title: string, fields: FieldExplanations, options: FormatO
   const lines = [options.paint(1, title)];
   if (rows.length > 0) {
     lines.push(
-      formatColouredTable(
-        ["field", "value", "source", "status"],
-        rows,
-        (row, column) => (column === 3 ? STATUS_COLOURS[statuses[row] ?? "set"] : undefined),
-        options.paint,
-      ),
+      formatTable(["field", "value", "source", "status"], rows, {
+        paint: options.paint,
+        codeOf: (row, column) => (column === 3 ? STATUS_COLOURS[statuses[row] ?? "set"] : undefined),
+      }),
     );
   }
   if (folded > 0) {
@@ -232,10 +200,11 @@ function formatAgentMap(config: Config, json: boolean, options: FormatOptions): 
     choice.llm_config_reason === "cli" ? `-l ${choice.llm_config_name}` : REASONS[choice.llm_config_reason],
   ]);
   const files = formatFileList(config.files, options.cwd);
-  return `${options.paint(1, `Agents and their LLM configs (${files})`)}\n${formatColouredTable(
+  return `${options.paint(1, `Agents and their LLM configs (${files})`)}\n${formatTable(
     ["agent", "config", "model", "provider", "why"],
     rows,
-    () => undefined,
-    options.paint,
+    {
+      paint: options.paint,
+    },
   )}\n* default agent (core.default_agent); explain one with --agent NAME, a config with --llm NAME\n`;
 }

@@ -90,5 +90,5 @@ function formatSummary(config: Config, cwd: string): string {
     ];
   });
   const files = formatFileList(config.files, cwd);
-  return `Configuration from ${files}\n\n${formatTable(["config", "model", "provider", "temperature", "max tokens", "agents"], rows)}\ndefault agent: ${config.core.default_agent} → ${config.llmConfigNameForAgent(config.core.default_agent).name}\n`;
+  return `Configuration from ${files}\n\n${formatTable(["config", "model", "provider", "temperature", "max tokens", "agents"], rows)}\n\ndefault agent: ${config.core.default_agent} → ${config.llmConfigNameForAgent(config.core.default_agent).name}\n`;
 }
