@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { after, before, beforeEach, test } from "node:test";
 import { type FakeUpstream, startFakeUpstream } from "../src/fake-upstream/server.ts";
 import { root, runCli } from "./run-cli.ts";

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { before, test } from "node:test";
 import type { CliIo } from "../src/cli/io.ts";
 import { main } from "../src/cli/main.ts";
