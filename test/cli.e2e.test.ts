@@ -178,3 +178,20 @@ test("the built CLI is executable on its own, as npx and a global install run it
   assert.equal(result.status, 0);
   assert.match(result.stdout, /^\d+\.\d+\.\d+\n$/);
 });
+
+test("config check warns, located, about a model no provider of llmconf can call, and still exits 0", async () => {
+  const { file } = tempConfig('[llm]\nmodel = "gpt-4o"\n[llm.together]\nmodel = "together_ai/llama-3"\n');
+  const result = await run(["config", "check", "--json", "--config-file", file]);
+  assert.equal(result.code, 0);
+  const report = JSON.parse(result.stdout);
+  assert.equal(report.ok, true);
+  assert.deepEqual(
+    report.diagnostics.map((issue: Record<string, unknown>) => [
+      issue.code,
+      issue.line,
+      issue.section,
+      issue.key,
+    ]),
+    [["unsupported_provider", 4, "llm.together", "model"]],
+  );
+});

@@ -16,7 +16,8 @@ export type IssueCode =
   | "unknown_condenser_type"
   | "fallback_cycle"
   | "unset_variable"
-  | "invalid_env";
+  | "invalid_env"
+  | "unsupported_provider";
 
 /** One problem in the configuration, located as precisely as its source allows. */
 export interface ConfigIssue {

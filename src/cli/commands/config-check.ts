@@ -5,11 +5,12 @@ import type { CliIo } from "../io.ts";
 import { loadOptionsFrom } from "../load.ts";
 import { parseCommandArgs } from "../options.ts";
 import { formatFileList } from "../output.ts";
+import { checkProviders } from "../provider-check.ts";
 
 const HELP = `Usage: llmconf config check [--config-file PATH] [-l NAME] [--json]
 
 Validates the configuration and prints every problem as PATH:LINE:COL: error: MESSAGE.
-Exit 0 when valid (warnings allowed), 1 when not.
+Also warns about models no llmconf provider can call. Exit 0 when valid (warnings allowed), 1 when not.
 `;
 
 /** Runs `config check`. */
@@ -23,7 +24,7 @@ export default async function configCheck(args: string[], io: CliIo): Promise<nu
   let files: readonly string[] = [];
   try {
     const config = await loadConfig(loadOptionsFrom(parsed, io));
-    issues = config.warnings;
+    issues = [...config.warnings, ...(await checkProviders(config))];
     files = config.files;
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
