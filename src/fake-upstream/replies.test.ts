@@ -1,12 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import {
-  type Conversation,
-  estimateTokens,
-  resolveReply,
-  splitArgumentsIntoPieces,
-  splitTextIntoPieces,
-} from "./replies.ts";
+import { estimateTokens } from "../llm/tokens.ts";
+import { type Conversation, resolveReply, splitArgumentsIntoPieces, splitTextIntoPieces } from "./replies.ts";
 
 const conversation: Conversation = { model: "m", lastUserText: "hi there", promptText: "system\nhi there" };
 

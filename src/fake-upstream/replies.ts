@@ -3,6 +3,7 @@
  * tool calls, and how many tokens it is said to cost. Wire formats live elsewhere.
  */
 import type { FinishReason, Usage } from "../llm/messages.ts";
+import { estimateTokens } from "../llm/tokens.ts";
 import type { ReplyBehaviour } from "./behaviours.ts";
 
 /** What a reply needs to know about a request, whatever wire it arrived on. */
@@ -28,11 +29,6 @@ export interface ResolvedReply {
   finishReason: FinishReason;
   /** `input_tokens` includes cached tokens (OpenAI's convention); the Anthropic wire subtracts them. */
   usage: Usage;
-}
-
-/** Estimates tokens as one per four characters, rounded up: deterministic and documented, not accurate. */
-export function estimateTokens(text: string): number {
-  return Math.ceil(text.length / 4);
 }
 
 /** The default reply text: `echo: <last user text>`. */
