@@ -14,3 +14,13 @@ export function maskSecrets<T>(value: T): T {
   }
   return masked as T;
 }
+
+/** Replaces every occurrence of a secret value in a text (an error message, a log) with the mask. */
+export function redactSecrets(text: string, secrets: readonly string[]): string {
+  let result = text;
+  for (const secret of secrets) {
+    // Very short values would mask ordinary words; no real key is that short.
+    if (secret.length >= 4) result = result.split(secret).join(MASK);
+  }
+  return result;
+}

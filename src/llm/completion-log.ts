@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { redactSecrets } from "./errors.ts";
+import { redactSecrets } from "../config/secrets.ts";
 import type { ChatMessage, FinishReason, ToolCall, ToolDefinition, Usage } from "./messages.ts";
 
 /** What one log file holds. */

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { APICallError } from "@ai-sdk/provider";
-import { isRetryableKind, kindOfStatus, redactSecrets, toLlmError } from "./errors.ts";
+import { redactSecrets } from "../config/secrets.ts";
+import { isRetryableKind, kindOfStatus, toLlmError } from "./errors.ts";
 
 const context = { configName: "fast", model: "gpt-4o" };
 

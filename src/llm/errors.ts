@@ -3,6 +3,7 @@
  * and `model`, chosen by one factory (`toLlmError`) from whatever the provider or the network threw.
  * Callers branch on these fields, never on message text.
  */
+import { redactSecrets } from "../config/secrets.ts";
 
 /** What went wrong, in one word; the retry policy and the CLI branch on it. */
 export type LlmErrorKind =
@@ -284,16 +285,6 @@ export function isRetryableKind(kind: LlmErrorKind): boolean {
 
 function describeKind(kind: LlmErrorKind): string {
   return kind.replaceAll("_", " ");
-}
-
-/** Replaces every secret value in a text with `**********`. */
-export function redactSecrets(text: string, secrets: readonly string[]): string {
-  let result = text;
-  for (const secret of secrets) {
-    // Very short values would mask ordinary words; no real key is that short.
-    if (secret.length >= 4) result = result.split(secret).join("**********");
-  }
-  return result;
 }
 
 function describeProviderMessage(error: ApiCallLike): string {
