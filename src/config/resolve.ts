@@ -74,6 +74,11 @@ export interface CliOverrides {
 
 const AZURE_API_VERSION = "2024-12-01-preview";
 
+/** The config name in any spelling `-l` accepts (H4): `gpt3`, `llm.gpt3`, `[llm.gpt3]`. */
+export function parseLlmConfigName(text: string): string {
+  return text.replace(/^\[|\]$/g, "").replace(/^llm\./, "");
+}
+
 /** Resolves collected layers into validated, inherited configs with provenance; problems go to `issues`. */
 export function resolveCollected(collected: CollectedConfig, cli: CliOverrides, cwd: string): Resolution {
   const issues: PendingIssue[] = [...collected.issues];
@@ -162,7 +167,7 @@ export function resolveCollected(collected: CollectedConfig, cli: CliOverrides, 
   // -l NAME (H4): that config becomes the default LLM for agents that do not name one.
   let defaultLlmName = "llm";
   if (cli.llmConfig !== undefined) {
-    const name = cli.llmConfig.replace(/^\[|\]$/g, "").replace(/^llm\./, "");
+    const name = parseLlmConfigName(cli.llmConfig);
     if (checkLlmName(name, llmNames, { file: "<cli -l>", path: [] }, null, null, issues)) {
       defaultLlmName = name;
       llms.llm = llms[name] as ResolvedLlmConfig;

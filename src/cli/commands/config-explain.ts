@@ -14,6 +14,7 @@ import {
 } from "../../config/explain.ts";
 import { displayPath } from "../../config/issues.ts";
 import type { Config } from "../../config/load.ts";
+import { parseLlmConfigName } from "../../config/resolve.ts";
 import { type PlainSectionName, plainSectionSchemas } from "../../config/schema.ts";
 import { inferProvider } from "../../llm/providers/infer.ts";
 import { type CliIo, UsageError, useColor } from "../io.ts";
@@ -79,8 +80,7 @@ export default async function configExplain(args: string[], io: CliIo): Promise<
   const options = { all: all === true, cwd: io.cwd, paint };
 
   if (typeof llm === "string") {
-    // The spellings -l accepts (H4): `gpt3`, `llm.gpt3`, `[llm.gpt3]`.
-    const name = llm === "llm" ? llm : llm.replace(/^\[|\]$/g, "").replace(/^llm\./, "");
+    const name = parseLlmConfigName(llm);
     const fields = await explainLlmConfig(config, name);
     const chosen =
       name === "llm" && config.defaultLlmName !== "llm"
