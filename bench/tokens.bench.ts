@@ -11,6 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { estimateTokens } from "../src/llm/tokens.ts";
+import { median, timeSync } from "./measure.ts";
 
 const warmRuns = 10;
 const freshRuns = 5;
@@ -140,14 +141,6 @@ const contenders: Contender[] = [
   },
 ];
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((left, right) => left - right);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[middle] ?? 0)
-    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
-}
-
 /** Import time and first count, each the median over fresh node processes. */
 function measureFresh(contender: Contender, textPath: string): { load: number; first: number } {
   const script = `import { readFileSync } from "node:fs";
@@ -181,16 +174,11 @@ try {
   for (const contender of contenders) {
     const count = await contender.load();
     const tokens = count(prompt);
-    const times: number[] = [];
-    for (let run = 0; run < warmRuns; run++) {
-      const start = performance.now();
-      count(prompt);
-      times.push(performance.now() - start);
-    }
+    const warm = timeSync(() => count(prompt), warmRuns);
     const fresh = measureFresh(contender, textPath);
     if (contender.exact) exactCounts.set(contender.label, tokens);
     rows.push(
-      `| ${contender.label} | ${tokens.toLocaleString("en-US")} | ${median(times).toFixed(2)} ms | ${fresh.first.toFixed(2)} ms | ${fresh.load.toFixed(1)} ms |`,
+      `| ${contender.label} | ${tokens.toLocaleString("en-US")} | ${warm.toFixed(2)} ms | ${fresh.first.toFixed(2)} ms | ${fresh.load.toFixed(1)} ms |`,
     );
   }
 } finally {
