@@ -11,6 +11,7 @@ import { computeCost } from "./cost.ts";
 import { LlmError, type LlmErrorKind, toLlmError } from "./errors.ts";
 import type { ChatMessage, ToolDefinition, Usage } from "./messages.ts";
 import { createMetrics, type LlmMetrics } from "./metrics.ts";
+import { inferProvider } from "./providers/infer.ts";
 import {
   API_KEY_VARIABLES,
   chooseProvider,
@@ -445,16 +446,8 @@ function secretsOf(
   env: Readonly<Record<string, string | undefined>>,
 ): string[] {
   const values = [config.api_key, config.aws_access_key_id, config.aws_secret_access_key];
-  const choice = chooseProviderSafely(config);
-  for (const variable of choice === undefined ? [] : (API_KEY_VARIABLES[choice] ?? []))
+  const choice = inferProvider(config.model, config.custom_llm_provider);
+  for (const variable of choice.ok ? (API_KEY_VARIABLES[choice.provider] ?? []) : [])
     values.push(env[variable] ?? null);
   return values.filter((value): value is string => typeof value === "string" && value !== "");
-}
-
-function chooseProviderSafely(config: Readonly<ResolvedLlmConfig>) {
-  try {
-    return chooseProvider(config, "").provider;
-  } catch {
-    return undefined;
-  }
 }
