@@ -224,7 +224,9 @@ test("an abort stops a stalled call at once, without retrying", async () => {
   upstream.enqueue({ fault: "stall" });
   const controller = new AbortController();
   const pending = createLlm(configOf({}), options).complete({ ...ask("x"), signal: controller.signal });
-  setTimeout(() => controller.abort(), 20);
+  // Abort once the upstream holds the request, however slow the machine is to send it.
+  while (upstream.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+  controller.abort();
   await assert.rejects(pending, (error: unknown) => error instanceof LlmError && error.kind === "aborted");
   assert.equal(upstream.requests.length, 1);
 });
