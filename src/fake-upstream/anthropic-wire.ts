@@ -3,14 +3,14 @@
  * (`message_start` … `message_stop`) and `{ type: "error", error: { type, message } }` errors.
  */
 import type { FinishReason, Usage } from "../llm/messages.ts";
-import type { HttpErrorBehaviour } from "./behaviours.ts";
+import { type HttpErrorBehaviour, isJsonObject } from "../llm/replies/behaviours.ts";
 import {
   type Conversation,
   type ResolvedReply,
   splitArgumentsIntoPieces,
   splitTextIntoPieces,
-} from "./replies.ts";
-import { formatServerSentEvent, isJsonObject, type ResponseIdentity, type Wire } from "./wire.ts";
+} from "../llm/replies/replies.ts";
+import { formatServerSentEvent, type ResponseIdentity, type Wire } from "./wire.ts";
 
 const errorTypes: Record<number, string> = {
   400: "invalid_request_error",

@@ -4,8 +4,8 @@
  * Prints `listening on http://127.0.0.1:PORT` and serves until SIGINT or SIGTERM.
  */
 import { parseArgs } from "node:util";
-import type { Behaviour } from "./behaviours.ts";
-import { readReplyScript } from "./reply-script.ts";
+import type { Behaviour } from "../llm/replies/behaviours.ts";
+import { readReplyScript } from "../llm/replies/reply-script.ts";
 import { startFakeUpstream } from "./server.ts";
 
 const usage = "usage: fake-upstream [--port <number>] [--host <address>] [--script <replies.json>]";

@@ -3,44 +3,15 @@
  * and `{ error: { message, type, param, code } }` errors, matching what api.openai.com sends.
  */
 import { type ContentPart, type FinishReason, textOf } from "../llm/messages.ts";
-import type { HttpErrorBehaviour } from "./behaviours.ts";
+import { isJsonObject } from "../llm/replies/behaviours.ts";
+import { renderOpenAiError } from "../llm/replies/openai-error.ts";
 import {
   type Conversation,
   type ResolvedReply,
   splitArgumentsIntoPieces,
   splitTextIntoPieces,
-} from "./replies.ts";
-import { formatServerSentEvent, isJsonObject, type ResponseIdentity, type Wire } from "./wire.ts";
-
-const defaultErrors: Record<number, { message: string; type: string; code: string | null }> = {
-  400: { message: "Invalid request.", type: "invalid_request_error", code: null },
-  401: { message: "Incorrect API key provided.", type: "invalid_request_error", code: "invalid_api_key" },
-  403: {
-    message: "You are not allowed to sample from this model.",
-    type: "invalid_request_error",
-    code: null,
-  },
-  404: {
-    message: "The model does not exist or you do not have access to it.",
-    type: "invalid_request_error",
-    code: "model_not_found",
-  },
-  429: {
-    message: "Rate limit reached for requests. Please try again later.",
-    type: "requests",
-    code: "rate_limit_exceeded",
-  },
-  500: {
-    message: "The server had an error while processing your request. Sorry about that!",
-    type: "server_error",
-    code: null,
-  },
-  503: {
-    message: "The engine is currently overloaded, please try again later.",
-    type: "server_error",
-    code: null,
-  },
-};
+} from "../llm/replies/replies.ts";
+import { formatServerSentEvent, type ResponseIdentity, type Wire } from "./wire.ts";
 
 const emptyUsage = { input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, cache_write_tokens: 0 };
 
@@ -62,7 +33,7 @@ export const openAiWire: Wire = {
     ...(includeUsage ? [formatServerSentEvent(formatUsageChunk(identity, emptyUsage))] : []),
     formatServerSentEvent("[DONE]"),
   ],
-  renderError,
+  renderError: renderOpenAiError,
 };
 
 function readRequest(body: unknown) {
@@ -175,29 +146,4 @@ function renderReplyEvents(
   if (includeUsage) events.push(formatServerSentEvent(formatUsageChunk(identity, reply.usage)));
   events.push(formatServerSentEvent("[DONE]"));
   return events;
-}
-
-function renderError(error: HttpErrorBehaviour, conversation: Conversation | undefined) {
-  if (error.code === "context_length_exceeded") {
-    const tokens = 128_001 + (conversation?.promptText.length ?? 0);
-    return {
-      error: {
-        message:
-          error.message ??
-          `This model's maximum context length is 128000 tokens. However, your messages resulted in ${tokens} tokens. Please reduce the length of the messages.`,
-        type: "invalid_request_error",
-        param: "messages",
-        code: "context_length_exceeded",
-      },
-    };
-  }
-  const fallback = defaultErrors[error.status] ?? defaultErrors[error.status >= 500 ? 500 : 400];
-  return {
-    error: {
-      message: error.message ?? fallback?.message ?? "Error.",
-      type: fallback?.type ?? "invalid_request_error",
-      param: null,
-      code: error.code ?? fallback?.code ?? null,
-    },
-  };
 }

@@ -4,11 +4,11 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { type Behaviour, isFaultBehaviour, isHttpErrorBehaviour } from "../llm/replies/behaviours.ts";
+import { resolveReply } from "../llm/replies/replies.ts";
 import { anthropicWire } from "./anthropic-wire.ts";
-import { type Behaviour, isFaultBehaviour, isHttpErrorBehaviour } from "./behaviours.ts";
 import { openAiWire } from "./openai-wire.ts";
 import { parseRequestBody, type RecordedRequest, recordRequest } from "./recorded-request.ts";
-import { resolveReply } from "./replies.ts";
 import type { ResponseIdentity, Wire, WireRequest } from "./wire.ts";
 
 /** Options of {@link startFakeUpstream}. */

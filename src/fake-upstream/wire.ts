@@ -2,8 +2,8 @@
  * The contract between the transport (server.ts) and a provider's wire format, so the server handles
  * queueing, faults and sockets once for every provider.
  */
-import type { HttpErrorBehaviour } from "./behaviours.ts";
-import type { Conversation, ResolvedReply } from "./replies.ts";
+import type { HttpErrorBehaviour } from "../llm/replies/behaviours.ts";
+import type { Conversation, ResolvedReply } from "../llm/replies/replies.ts";
 
 /** What a wire learned from a request body. */
 export interface WireRequest {
@@ -40,9 +40,4 @@ export interface Wire {
 export function formatServerSentEvent(data: unknown, event?: string): string {
   const payload = typeof data === "string" ? data : JSON.stringify(data);
   return `${event === undefined ? "" : `event: ${event}\n`}data: ${payload}\n\n`;
-}
-
-/** Whether a value is a plain JSON object. */
-export function isJsonObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { describe, test } from "node:test";
 import { APICallError } from "@ai-sdk/provider";
 import { generateText, jsonSchema, streamText, type ToolSet } from "ai";
-import type { Behaviour } from "../../fake-upstream/behaviours.ts";
+import type { Behaviour } from "../replies/behaviours.ts";
 import { createMockLanguageModel } from "./mock.ts";
 
 function writeScript(behaviours: Behaviour[]): string {

@@ -1,6 +1,7 @@
 /**
  * The `mock/` provider: an AI SDK language model that answers with no key and no network, using the
- * fake upstream's reply logic and reply scripts so a mock run and a fake-upstream run say the same thing.
+ * scripted-reply logic the fake upstream also uses (src/llm/replies/), so a mock run and a fake-upstream
+ * run say the same thing; the runtime never imports the test server itself.
  */
 import {
   APICallError,
@@ -13,22 +14,22 @@ import {
   type LanguageModelV3StreamPart,
   type LanguageModelV3Usage,
 } from "@ai-sdk/provider";
+import type { FinishReason } from "../messages.ts";
 import {
   type Behaviour,
   type HttpErrorBehaviour,
   isFaultBehaviour,
   isHttpErrorBehaviour,
-} from "../../fake-upstream/behaviours.ts";
-import { openAiWire } from "../../fake-upstream/openai-wire.ts";
+} from "../replies/behaviours.ts";
+import { renderOpenAiError } from "../replies/openai-error.ts";
 import {
   type Conversation,
   type ResolvedReply,
   resolveReply,
   splitArgumentsIntoPieces,
   splitTextIntoPieces,
-} from "../../fake-upstream/replies.ts";
-import { readReplyScript } from "../../fake-upstream/reply-script.ts";
-import type { FinishReason } from "../messages.ts";
+} from "../replies/replies.ts";
+import { readReplyScript } from "../replies/reply-script.ts";
 
 /** Options of {@link createMockLanguageModel}. */
 export interface MockLanguageModelOptions {
@@ -233,7 +234,7 @@ function createHttpError(
   modelId: string,
 ): APICallError {
   // The OpenAI error shape, so code that inspects response bodies sees what an OpenAI-style upstream sends.
-  const body = error.body ?? openAiWire.renderError(error, conversation);
+  const body = error.body ?? renderOpenAiError(error, conversation);
   const message = (body as { error?: { message?: unknown } }).error?.message;
   return new APICallError({
     message: typeof message === "string" ? message : `${modelId}: HTTP ${error.status}`,

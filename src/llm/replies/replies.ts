@@ -2,8 +2,8 @@
  * The reply logic shared by the fake upstream server and the `mock/` provider: what is said, with which
  * tool calls, and how many tokens it is said to cost. Wire formats live elsewhere.
  */
-import type { FinishReason, Usage } from "../llm/messages.ts";
-import { estimateTokens } from "../llm/tokens.ts";
+import type { FinishReason, Usage } from "../messages.ts";
+import { estimateTokens } from "../tokens.ts";
 import type { ReplyBehaviour } from "./behaviours.ts";
 
 /** What a reply needs to know about a request, whatever wire it arrived on. */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { estimateTokens } from "../llm/tokens.ts";
+import { estimateTokens } from "../tokens.ts";
 import { type Conversation, resolveReply, splitArgumentsIntoPieces, splitTextIntoPieces } from "./replies.ts";
 
 const conversation: Conversation = { model: "m", lastUserText: "hi there", promptText: "system\nhi there" };

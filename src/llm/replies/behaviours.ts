@@ -2,7 +2,7 @@
  * What the fake upstream does with one request. The same objects are queued by tests, written in reply
  * script files, and replayed by the `mock/` provider, so they are plain JSON-compatible data.
  */
-import type { FinishReason, Usage } from "../llm/messages.ts";
+import type { FinishReason, Usage } from "../messages.ts";
 
 /** A tool call the scripted reply makes; object arguments are serialised to JSON text. */
 export interface ScriptedToolCall {
@@ -66,4 +66,9 @@ export function isFaultBehaviour(behaviour: Behaviour): behaviour is FaultBehavi
 /** Whether a behaviour is a successful reply. */
 export function isReplyBehaviour(behaviour: Behaviour): behaviour is ReplyBehaviour {
   return !isHttpErrorBehaviour(behaviour) && !isFaultBehaviour(behaviour);
+}
+
+/** Whether a value is a plain JSON object. */
+export function isJsonObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

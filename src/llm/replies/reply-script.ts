@@ -21,7 +21,7 @@
  */
 import { readFileSync } from "node:fs";
 import type { Behaviour, FaultBehaviour } from "./behaviours.ts";
-import { isJsonObject } from "./wire.ts";
+import { isJsonObject } from "./behaviours.ts";
 
 const finishReasons = new Set(["stop", "length", "tool_calls", "content_filter", "error", "other"]);
 const usageKeys = new Set(["input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens"]);
