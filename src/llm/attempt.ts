@@ -26,7 +26,10 @@ export async function attemptOnce(
   const timeoutMs = config.timeout !== null && config.timeout > 0 ? config.timeout * 1000 : undefined;
   const controller = new AbortController();
   const onAbort = () => controller.abort(signal?.reason);
-  signal?.addEventListener("abort", onAbort, { once: true });
+  // A signal that aborted before this attempt (say, while the provider was being imported) never fires
+  // its event again: abort now, or the attempt would run unbounded by the caller.
+  if (signal?.aborted) onAbort();
+  else signal?.addEventListener("abort", onAbort, { once: true });
   let timer: NodeJS.Timeout | undefined;
   const armTimer = () => {
     if (timeoutMs === undefined) return;

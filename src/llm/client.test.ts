@@ -231,6 +231,22 @@ test("an abort stops a stalled call at once, without retrying", async () => {
   assert.equal(upstream.requests.length, 1);
 });
 
+test("an abort that lands just before an attempt starts still stops it", { timeout: 60_000 }, async () => {
+  const { options } = fakeTimeOptions();
+  upstream.enqueue({ fault: "stall" });
+  const controller = new AbortController();
+  const llm = createLlm(configOf({}), {
+    ...options,
+    onEvent: (event) => {
+      if (event.type === "request") controller.abort();
+    },
+  });
+  await assert.rejects(
+    llm.complete({ ...ask("x"), signal: controller.signal }),
+    (error: unknown) => error instanceof LlmError && error.kind === "aborted",
+  );
+});
+
 test("an abort during a backoff wait ends the call with no further attempt", async () => {
   upstream.enqueue({ status: 503 });
   const controller = new AbortController();
