@@ -24,6 +24,26 @@ export const SECRET_FIELDS: ReadonlySet<string> = new Set([
 /** The default `log_completions_folder`, made absolute against the working directory at load. */
 export const DEFAULT_COMPLETIONS_FOLDER = "logs/completions";
 
+/** The runtime's bound on one attempt when `timeout` is unset (or 0, OpenHands' template for unset), in seconds. */
+export const DEFAULT_LLM_TIMEOUT_SECONDS = 600;
+
+/**
+ * The longest `timeout` and retry wait accepted, in seconds (one day). Node's timers overflow above
+ * 2^31−1 ms (about 24.8 days) and then fire at once, so a larger value would not wait at all.
+ */
+export const MAX_WAIT_SECONDS = 86_400;
+
+/** Seconds of waiting: a whole number from 0 to {@link MAX_WAIT_SECONDS}. */
+const waitSeconds = () =>
+  laxInt().pipe(
+    z
+      .int()
+      .min(0, { error: "must be 0 or more seconds" })
+      .max(MAX_WAIT_SECONDS, {
+        error: `must be at most ${MAX_WAIT_SECONDS} seconds (one day); longer waits are not supported`,
+      }),
+  );
+
 /** `[llm]` and every `[llm.<name>]`: one model and how to call it. */
 export const llmSchema = z.object({
   model: z
@@ -70,11 +90,16 @@ export const llmSchema = z.object({
     .describe(
       "Exponential backoff multiplier: the wait after attempt n is multiplier·2^(n−1) seconds, clamped.",
     ),
-  retry_min_wait: laxInt().default(8).describe("Shortest wait between attempts, in seconds."),
-  retry_max_wait: laxInt()
+  retry_min_wait: waitSeconds().default(8).describe("Shortest wait between attempts, in seconds."),
+  retry_max_wait: waitSeconds()
     .default(64)
     .describe("Longest wait between attempts, in seconds; a longer Retry-After fails fast."),
-  timeout: laxInt().nullable().default(null).describe("Timeout of one attempt, in seconds."),
+  timeout: waitSeconds()
+    .nullable()
+    .default(null)
+    .describe(
+      `Timeout of one attempt, in seconds; for a stream, the longest silence between two parts. An unset \`timeout\` (or 0) means ${DEFAULT_LLM_TIMEOUT_SECONDS} s; at most ${MAX_WAIT_SECONDS}.`,
+    ),
   max_message_chars: laxInt()
     .default(30000)
     .describe("Longer message texts are truncated in the middle before sending."),

@@ -73,6 +73,23 @@ export const anthropicWire: Wire = {
           : formatDefaultMessage(error)),
     },
   }),
+  renderOpenTextStream: (identity) => ({
+    head: [
+      formatServerSentEvent(
+        { type: "message_start", message: formatMessageHead(identity, emptyUsage) },
+        "message_start",
+      ),
+      formatServerSentEvent(
+        { type: "content_block_start", index: 0, content_block: { type: "text", text: "" } },
+        "content_block_start",
+      ),
+    ],
+    delta: (text) =>
+      formatServerSentEvent(
+        { type: "content_block_delta", index: 0, delta: { type: "text_delta", text } },
+        "content_block_delta",
+      ),
+  }),
 };
 
 const emptyUsage: Usage = { input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, cache_write_tokens: 0 };

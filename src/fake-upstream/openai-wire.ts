@@ -34,6 +34,17 @@ export const openAiWire: Wire = {
     formatServerSentEvent("[DONE]"),
   ],
   renderError: renderOpenAiError,
+  renderOpenTextStream: (identity) => {
+    const chunk = (delta: Record<string, unknown>) =>
+      formatServerSentEvent({
+        ...formatHead(identity, "chat.completion.chunk"),
+        choices: [{ index: 0, delta, logprobs: null, finish_reason: null }],
+      });
+    return {
+      head: [chunk({ role: "assistant", content: "", refusal: null })],
+      delta: (text) => chunk({ content: text }),
+    };
+  },
 };
 
 function readRequest(body: unknown) {

@@ -178,6 +178,59 @@ async function respond(
       const sent = Math.min(behaviour.afterEvents ?? Math.floor(events.length / 2), events.length - 1);
       return cutAfter(response, 200, eventHeaders(headers), events.slice(0, Math.max(0, sent)));
     }
+    case "stall-stream": {
+      const scripted = behaviour.text === undefined ? undefined : { text: behaviour.text };
+      const reply = resolveReply(scripted, read.conversation, identity.sequence, wire.toolCallIdPrefix);
+      const events = wire.renderReplyEvents(reply, identity, read.includeUsage);
+      const sent = Math.min(behaviour.afterEvents ?? Math.floor(events.length / 2), events.length - 1);
+      // The connection stays open and silent until the client gives up (or close() destroys it).
+      response.writeHead(200, eventHeaders(headers));
+      for (const event of events.slice(0, Math.max(0, sent))) response.write(event);
+      return;
+    }
+    case "endless-stream":
+      return streamEndlessly(response, wire, identity, headers, behaviour, schedule);
+    case "raw-body": {
+      const type = behaviour.contentType ?? "text/html; charset=utf-8";
+      const length = String(Buffer.byteLength(behaviour.body));
+      response.writeHead(200, { "content-type": type, "content-length": length, ...headers });
+      response.end(behaviour.body);
+      return;
+    }
+  }
+}
+
+/**
+ * Streams the same text delta until the client hangs up, never finishing. Writes wait for the socket
+ * to take the previous chunk, so the server's memory stays flat however long the client reads.
+ */
+async function streamEndlessly(
+  response: ServerResponse,
+  wire: Wire,
+  identity: ResponseIdentity,
+  headers: Record<string, string>,
+  behaviour: { text?: string; ms?: number },
+  schedule: (ms: number, action: () => void) => void,
+): Promise<void> {
+  const stream = wire.renderOpenTextStream(identity);
+  const delta = stream.delta(behaviour.text ?? "more ");
+  const ms = behaviour.ms ?? 0;
+  // Without a pause, deltas go out in batches of about 64 KB, so one write is one event-loop turn.
+  const chunk = ms > 0 ? delta : delta.repeat(Math.max(1, Math.floor(65_536 / delta.length)));
+  let open = true;
+  // A client that hangs up mid-write never flushes that chunk, so every wait also ends at close.
+  const closed = new Promise<void>((resolve) =>
+    response.once("close", () => {
+      open = false;
+      resolve();
+    }),
+  );
+  response.writeHead(200, eventHeaders(headers));
+  for (const event of stream.head) response.write(event);
+  while (open) {
+    if (ms > 0) await Promise.race([closed, new Promise<void>((resolve) => schedule(ms, resolve))]);
+    if (!open) return;
+    await Promise.race([closed, new Promise<void>((resolve) => response.write(chunk, () => resolve()))]);
   }
 }
 

@@ -34,6 +34,8 @@ export interface Wire {
   renderEmpty(identity: ResponseIdentity): unknown;
   renderEmptyEvents(identity: ResponseIdentity, includeUsage: boolean): string[];
   renderError(error: HttpErrorBehaviour, conversation: Conversation | undefined): unknown;
+  /** The pieces of a text stream that never finishes: its opening events, and one text delta. */
+  renderOpenTextStream(identity: ResponseIdentity): { head: string[]; delta(text: string): string };
 }
 
 /** Formats one server-sent event; Anthropic names its events, OpenAI sends bare `data:` lines. */

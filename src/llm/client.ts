@@ -6,6 +6,7 @@
 import type { Config } from "../config/load.ts";
 import type { ResolvedLlmConfig } from "../config/schema.ts";
 import { abortError, attemptOnce, classify, combineSignals } from "./attempt.ts";
+import { streamOutputBound } from "./bounds.ts";
 import { writeCompletionLog } from "./completion-log.ts";
 import { computeCost } from "./cost.ts";
 import { LlmError, type LlmErrorKind, toLlmError } from "./errors.ts";
@@ -207,14 +208,23 @@ export function createLlm(config: Readonly<ResolvedLlmConfig>, options: CreateLl
       link.facts,
     );
     const delivered = { any: false };
+    const outputBound = streamOutputBound(config, link.facts.info);
     const result = await runWithRetries(
       async (attempt) => {
         counter.attempts += 1;
         emit({ type: "request", configName: link.name, model: config.model, attempt });
         try {
-          return await attemptOnce(target.model, prepared.options, config, signal, request, delivered);
+          return await attemptOnce(
+            target.model,
+            prepared.options,
+            config,
+            signal,
+            request,
+            delivered,
+            outputBound,
+          );
         } catch (thrown) {
-          const error = classify(thrown, context, config, signal, delivered.any);
+          const error = classify(thrown, context, signal, delivered.any);
           if (error.kind === "empty_response" && (overrides.temperature ?? config.temperature) === 0) {
             // OpenHands: an empty answer at temperature 0 is retried at temperature 1.
             overrides = { temperature: 1 };

@@ -85,12 +85,12 @@ export function readGenerateResult(result: LanguageModelV3GenerateResult): Answe
 
 /**
  * Reads a `doStream` stream to its end, calling `onDelta` for each delta as it arrives and `onPart`
- * for every part (the idle timeout restarts there).
+ * for every part first (the idle timeout restarts there; it may throw to stop reading).
  */
 export async function readStream(
   stream: ReadableStream<LanguageModelV3StreamPart>,
   onDelta: (delta: StreamDelta) => void,
-  onPart: () => void,
+  onPart: (part: LanguageModelV3StreamPart) => void,
 ): Promise<Answer> {
   let text = "";
   const calls = new Map<string, { index: number; name: string; arguments: string; done: boolean }>();
@@ -101,7 +101,7 @@ export async function readStream(
     for (;;) {
       const { done, value: part } = await reader.read();
       if (done) break;
-      onPart();
+      onPart(part);
       switch (part.type) {
         case "text-delta":
           if (part.delta === "") break;

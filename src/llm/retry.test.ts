@@ -155,3 +155,23 @@ test("num_retries of 0 or less still makes one attempt", async () => {
   );
   assert.equal(calls, 1);
 });
+
+test("a retry_max_wait past the one-day cap is held to it: a month-long Retry-After fails fast instead of firing at once", async () => {
+  const time = fakeTime();
+  const policy = { ...openHandsDefaults, retry_max_wait: 2_592_000 };
+  const month = 2_592_000_000;
+  await assert.rejects(
+    runWithRetries(
+      async () => {
+        throw failure(429, month);
+      },
+      { policy, sleep: time.sleep, now: time.now },
+    ),
+    (error: unknown) =>
+      error instanceof LlmError &&
+      error.kind === "retry_after_too_long" &&
+      /longer than retry_max_wait = 86400 s/.test(error.message),
+  );
+  assert.deepEqual(time.waits, []);
+  assert.equal(computeBackoffMs(30, policy), 86_400_000);
+});

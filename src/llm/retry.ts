@@ -4,6 +4,7 @@
  * Retry-After is honoured up to retry_max_wait and a longer one fails fast. Time is injected.
  */
 import { setTimeout as delay } from "node:timers/promises";
+import { MAX_WAIT_SECONDS } from "../config/schema.ts";
 import { type AttemptFailure, formatSeconds, LlmError, RetriesExhaustedError } from "./errors.ts";
 
 /** The retry fields of an `[llm]` section, in config units (seconds). */
@@ -28,8 +29,16 @@ export const sleepFor: Sleep = async (ms, signal) => {
  */
 export function computeBackoffMs(failedAttempt: number, policy: RetryPolicy): number {
   const seconds = policy.retry_multiplier * 2 ** (failedAttempt - 1);
-  const clamped = Math.min(Math.max(seconds, policy.retry_min_wait), policy.retry_max_wait);
+  const clamped = Math.min(Math.max(seconds, policy.retry_min_wait), maxWaitSeconds(policy));
   return clamped * 1000;
+}
+
+/**
+ * `retry_max_wait`, never above {@link MAX_WAIT_SECONDS}: the config core rejects larger values, and a
+ * policy built in code must not reach a timer that overflows (Node fires those at once).
+ */
+export function maxWaitSeconds(policy: Pick<RetryPolicy, "retry_max_wait">): number {
+  return Math.min(policy.retry_max_wait, MAX_WAIT_SECONDS);
 }
 
 /** What `onRetry` hears before each wait. */
@@ -89,11 +98,11 @@ export async function runWithRetries<T>(
       });
       if (!thrown.retryable || signal?.aborted) throw thrown;
       if (number >= attempts) throw new RetriesExhaustedError(failures, now() - started, thrown);
-      const maxWaitMs = policy.retry_max_wait * 1000;
+      const maxWait = maxWaitSeconds(policy);
       const asked = thrown.retryAfterMs;
-      if (asked !== undefined && asked > maxWaitMs) {
+      if (asked !== undefined && asked > maxWait * 1000) {
         throw new LlmError(
-          `config "${thrown.configName}" (model ${thrown.model}): the server asked to retry after ${formatSeconds(asked)}, longer than retry_max_wait = ${policy.retry_max_wait} s; not waiting (${number} attempt${number === 1 ? "" : "s"}, status ${thrown.status ?? thrown.kind})`,
+          `config "${thrown.configName}" (model ${thrown.model}): the server asked to retry after ${formatSeconds(asked)}, longer than retry_max_wait = ${maxWait} s; not waiting (${number} attempt${number === 1 ? "" : "s"}, status ${thrown.status ?? thrown.kind})`,
           {
             kind: "retry_after_too_long",
             configName: thrown.configName,

@@ -88,8 +88,10 @@ export function createMockLanguageModel(
     modelId: `mock/${name}`,
     supportedUrls: {},
     async doGenerate(callOptions) {
-      const { reply, cut } = await playBehaviour(nextBehaviour(), callOptions, calls, modelId);
-      if (cut) throw createConnectionError(modelId, "terminated: the mock response was cut off");
+      const { reply, ending } = await playBehaviour(nextBehaviour(), callOptions, calls, modelId);
+      if (ending === "cut") throw createConnectionError(modelId, "terminated: the mock response was cut off");
+      // Without streaming, a stalled or endless body is a response that never completes.
+      if (ending !== "finish") await waitOrAbort(undefined, callOptions.abortSignal);
       const content: LanguageModelV3Content[] = [];
       if (reply === undefined) return formatGenerateResult(content, undefined);
       if (reply.text !== "") content.push({ type: "text", text: reply.text });
@@ -99,19 +101,26 @@ export function createMockLanguageModel(
       return formatGenerateResult(content, reply);
     },
     async doStream(callOptions) {
-      const { reply, cut } = await playBehaviour(nextBehaviour(), callOptions, calls, modelId);
+      const { reply, ending } = await playBehaviour(nextBehaviour(), callOptions, calls, modelId);
       const parts = formatStreamParts(reply, modelId, calls);
-      const sent = cut ? parts.slice(0, Math.floor(parts.length / 2)) : parts;
-      if (cut)
-        sent.push({
-          type: "error",
-          error: createConnectionError(modelId, "terminated: the mock stream was cut off"),
-        });
+      if (ending === "finish") return { stream: streamParts(parts) };
+      const sent = parts.slice(0, Math.floor(parts.length / 2));
+      if (ending === "cut") {
+        const error = createConnectionError(modelId, "terminated: the mock stream was cut off");
+        return { stream: streamParts([...sent, { type: "error", error }]) };
+      }
+      const signal = callOptions.abortSignal;
+      if (ending === "stall") return { stream: streamParts(sent, () => waitOrAbort(undefined, signal)) };
       return {
         stream: new ReadableStream<LanguageModelV3StreamPart>({
           start(controller) {
-            for (const part of sent) controller.enqueue(part);
-            controller.close();
+            for (const part of parts.slice(0, 2)) controller.enqueue(part);
+            controller.enqueue({ type: "text-start", id: "text-0" });
+          },
+          // Pulled one part at a time: an endless stream costs nothing while nobody reads it.
+          pull(controller) {
+            if (signal?.aborted) return controller.error(signal.reason);
+            controller.enqueue({ type: "text-delta", id: "text-0", delta: reply?.text ?? "more " });
           },
         }),
       };
@@ -122,7 +131,8 @@ export function createMockLanguageModel(
 interface PlayedBehaviour {
   /** The reply to give; undefined for an empty reply (the `empty-choices` fault). */
   reply: ResolvedReply | undefined;
-  cut: boolean;
+  /** How the answer ends: whole, cut off halfway, silent halfway, or never (the reply's text forever). */
+  ending: "finish" | "cut" | "stall" | "endless";
 }
 
 async function playBehaviour(
@@ -133,23 +143,49 @@ async function playBehaviour(
 ): Promise<PlayedBehaviour> {
   const conversation = summarizePrompt(callOptions.prompt, modelId);
   const echo = () => resolveReply(undefined, conversation, sequence);
-  if (behaviour === undefined) return { reply: echo(), cut: false };
+  if (behaviour === undefined) return { reply: echo(), ending: "finish" };
   if (isHttpErrorBehaviour(behaviour)) throw createHttpError(behaviour, conversation, modelId);
   if (!isFaultBehaviour(behaviour))
-    return { reply: resolveReply(behaviour, conversation, sequence), cut: false };
+    return { reply: resolveReply(behaviour, conversation, sequence), ending: "finish" };
+  const withText = (text: string | undefined) =>
+    resolveReply(text === undefined ? undefined : { text }, conversation, sequence);
   switch (behaviour.fault) {
     case "reset":
       throw createConnectionError(modelId, "read ECONNRESET: the mock connection was reset");
     case "stall":
       await waitOrAbort(behaviour.ms, callOptions.abortSignal);
-      return { reply: echo(), cut: false };
+      return { reply: echo(), ending: "finish" };
     case "empty-choices":
-      return { reply: undefined, cut: false };
-    case "cut-stream": {
-      const scripted = behaviour.text === undefined ? undefined : { text: behaviour.text };
-      return { reply: resolveReply(scripted, conversation, sequence), cut: true };
-    }
+      return { reply: undefined, ending: "finish" };
+    case "cut-stream":
+      return { reply: withText(behaviour.text), ending: "cut" };
+    case "stall-stream":
+      return { reply: withText(behaviour.text), ending: "stall" };
+    case "endless-stream":
+      return { reply: withText(behaviour.text ?? "more "), ending: "endless" };
+    case "raw-body":
+      throw createInvalidBodyError(modelId, behaviour.body);
   }
+}
+
+/** A stream of the given parts that ends, or stays open until `hold` settles (a stalled upstream). */
+function streamParts(
+  parts: LanguageModelV3StreamPart[],
+  hold?: () => Promise<void>,
+): ReadableStream<LanguageModelV3StreamPart> {
+  return new ReadableStream<LanguageModelV3StreamPart>({
+    async start(controller) {
+      for (const part of parts) controller.enqueue(part);
+      if (hold !== undefined) {
+        try {
+          await hold();
+        } catch (reason) {
+          return controller.error(reason);
+        }
+      }
+      controller.close();
+    },
+  });
 }
 
 /** Reads the V3 prompt the same way the wires read theirs: last user text, and all text for the estimate. */
@@ -244,6 +280,18 @@ function createHttpError(
     responseHeaders: error.headers ?? {},
     responseBody: JSON.stringify(body),
     isRetryable: error.status === 408 || error.status === 409 || error.status === 429 || error.status >= 500,
+  });
+}
+
+/** What a provider throws for a 200 whose body is not its wire format (HTML, broken JSON). */
+function createInvalidBodyError(modelId: string, body: string): APICallError {
+  return new APICallError({
+    message: "Invalid JSON response",
+    url: `mock://${modelId}`,
+    requestBodyValues: {},
+    statusCode: 200,
+    responseBody: body,
+    isRetryable: false,
   });
 }
 

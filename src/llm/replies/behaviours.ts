@@ -42,12 +42,18 @@ export interface HttpErrorBehaviour {
 /**
  * A transport fault: `reset` destroys the socket without a response; `stall` never answers, or answers
  * with the default reply after `ms`; `cut-stream` sends the first `afterEvents` events (default: half)
- * then drops the connection; `empty-choices` answers 200 with no choices (no content blocks).
+ * then drops the connection; `stall-stream` sends them and then goes silent with the connection open;
+ * `endless-stream` streams `text` (default `"more "`) over and over, one delta every `ms` (default: as
+ * fast as the client reads), until the client hangs up; `raw-body` answers 200 with `body` as it is
+ * (HTML, broken JSON, the wrong shape), streamed or not; `empty-choices` answers 200 with no choices.
  */
 export type FaultBehaviour =
   | { fault: "reset" }
   | { fault: "stall"; ms?: number }
   | { fault: "cut-stream"; afterEvents?: number; text?: string }
+  | { fault: "stall-stream"; afterEvents?: number; text?: string }
+  | { fault: "endless-stream"; text?: string; ms?: number }
+  | { fault: "raw-body"; body: string; contentType?: string }
   | { fault: "empty-choices" };
 
 /** One scripted behaviour of the fake upstream. */

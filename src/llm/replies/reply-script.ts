@@ -10,7 +10,9 @@
  * - an HTTP error: `{ "status": 429, "headers"?: { "retry-after": "1" }, "body"?: any, "message"?: string,
  *   "code"?: string }`;
  * - a fault: `{ "fault": "reset" }`, `{ "fault": "stall", "ms"?: number }`,
- *   `{ "fault": "cut-stream", "afterEvents"?: number, "text"?: string }` or `{ "fault": "empty-choices" }`.
+ *   `{ "fault": "cut-stream" | "stall-stream", "afterEvents"?: number, "text"?: string }`,
+ *   `{ "fault": "endless-stream", "text"?: string, "ms"?: number }`,
+ *   `{ "fault": "raw-body", "body": string, "contentType"?: string }` or `{ "fault": "empty-choices" }`.
  *
  * @example
  * [
@@ -29,6 +31,9 @@ const faultKeys: Record<FaultBehaviour["fault"], Set<string>> = {
   reset: new Set(),
   stall: new Set(["ms"]),
   "cut-stream": new Set(["afterEvents", "text"]),
+  "stall-stream": new Set(["afterEvents", "text"]),
+  "endless-stream": new Set(["text", "ms"]),
+  "raw-body": new Set(["body", "contentType"]),
   "empty-choices": new Set(),
 };
 
@@ -71,7 +76,10 @@ function findFaultProblems(entry: Record<string, unknown>): string[] {
   for (const key of ["ms", "afterEvents"]) {
     if (key in entry && !isNonNegativeNumber(entry[key])) problems.push(`"${key}" must be a number >= 0`);
   }
-  if ("text" in entry && typeof entry.text !== "string") problems.push(`"text" must be a string`);
+  for (const key of ["text", "contentType"]) {
+    if (key in entry && typeof entry[key] !== "string") problems.push(`"${key}" must be a string`);
+  }
+  if (entry.fault === "raw-body" && typeof entry.body !== "string") problems.push(`"body" must be a string`);
   return problems;
 }
 
