@@ -162,11 +162,26 @@ test("config schema prints the committed config.schema.json", async () => {
   assert.equal(result.stdout, readFileSync(join(root, "config.schema.json"), "utf8"));
 });
 
-test("config init writes a starter file that config check accepts, and will not overwrite it", async () => {
+test("config init writes a starter file that check and show accept in a clean shell, and will not overwrite it", async () => {
   const dir = mkdtempSync(join(tmpdir(), "llmconf-init-"));
   assert.equal((await run(["config", "init"], { cwd: dir })).code, 0);
   const check = await run(["config", "check"], { cwd: dir, env: { OPENAI_API_KEY: "sk-test" } });
   assert.equal(check.code, 0, check.stderr);
+  // In a clean shell (no OPENAI_API_KEY) the starter checks and shows; only using it needs the key.
+  const clean = await run(["config", "check"], { cwd: dir });
+  assert.equal(clean.code, 0, clean.stderr);
+  assert.match(clean.stderr, /^config\.toml:\d+:1: warning: environment variable OPENAI_API_KEY is not set/m);
+  const show = await run(["config", "show"], { cwd: dir });
+  assert.equal(show.code, 0, show.stderr);
+  assert.match(show.stdout, /cheap: OPENAI_API_KEY/);
+  const json = await run(["config", "show", "--json"], { cwd: dir });
+  assert.equal(JSON.parse(json.stdout).llms.cheap.api_key, "${OPENAI_API_KEY}");
+  const used = await run(["complete", "-l", "cheap", "hello"], { cwd: dir });
+  assert.equal(used.code, 1);
+  assert.match(
+    used.stderr,
+    /config\.toml:\d+:1: error: LLM config "cheap" cannot be used: environment variable OPENAI_API_KEY is not set/,
+  );
   const again = await run(["config", "init"], { cwd: dir });
   assert.equal(again.code, 1);
   assert.match(again.stderr, /config\.toml already exists; not overwriting it \(use --force to replace it\)/);

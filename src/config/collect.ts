@@ -2,7 +2,7 @@
  * Walks parsed files (lowest layer first) and sorts every key into its section, named section or
  * problem. Nothing is validated here beyond names: types are checked once all layers are merged.
  */
-import { expandReferences } from "./interpolate.ts";
+import { bareVariableName, expandReferences } from "./interpolate.ts";
 import type { TomlTable } from "./parse.ts";
 import {
   agentSchema,
@@ -11,10 +11,11 @@ import {
   llmSchema,
   type PlainSectionName,
   plainSectionSchemas,
+  SECRET_FIELDS,
   SECTION_NAMES,
   TABLE_FIELDS,
 } from "./schema.ts";
-import type { Assigned, Assignments, PendingIssue } from "./sources.ts";
+import type { Assignments, PendingIssue, ValueSource } from "./sources.ts";
 import { didYouMean } from "./suggest.ts";
 
 /** One file's parsed values. */
@@ -42,6 +43,8 @@ export interface CollectedConfig {
   condenser: Assignments | null;
   condensers: Map<string, NamedSection>;
   extended: Assignments;
+  /** How many files were read: OpenHands installs its default condenser only when a file was. */
+  files: number;
   issues: PendingIssue[];
 }
 
@@ -70,6 +73,7 @@ export function collectLayers(
     condenser: null,
     condensers: new Map(),
     extended: new Map(),
+    files: layers.length,
     issues: [],
   };
   for (const layer of layers) collectFile(layer, env, collected);
@@ -98,23 +102,59 @@ function collectFile(
     key: string,
     raw: unknown,
   ) => {
-    const expanded = expandDeep(raw, env);
-    if (expanded.missing.length > 0) {
-      for (const name of expanded.missing) {
-        issue(
-          "unset_variable",
-          `environment variable ${name} is not set (referenced by "${key}" in [${section}]); set it, or write \${${name}:-default}`,
+    const expanded = expandDeep(raw, env, []);
+    const secret = SECRET_FIELDS.has(key);
+    for (const { problem, at } of expanded.malformed) {
+      const where = describeKey(key, at);
+      issue(
+        "malformed_reference",
+        `malformed \${…} reference in "${where}" of [${section}]: ${secret ? "it is not ${NAME} or ${NAME:-default}" : problem}; write $\${ for a literal \${`,
+        [...path, ...at],
+        section,
+        key,
+      );
+    }
+    // H8: in an LLM config or an MCP server an unset reference only blocks using that config.
+    const soft = section === "llm" || section.startsWith("llm.") || section === "mcp";
+    for (const { name, at } of expanded.missing) {
+      const where = describeKey(key, at);
+      const allowEmpty = secret || SECRET_FIELDS.has(String(at.at(-1)));
+      const hint = `set it, or write \${${name}:-${allowEmpty ? "" : "default"}}${allowEmpty ? " to allow it empty" : ""}`;
+      const blocked =
+        section === "mcp"
+          ? "; this MCP server cannot be used until it is set"
+          : `; [${section}] cannot be used until it is set, nor any config that inherits it`;
+      into.issues.push({
+        severity: soft ? "warning" : "error",
+        code: "unset_variable",
+        message: `environment variable ${name} is not set (referenced by "${where}" in [${section}])${soft ? blocked : ""}; ${hint}`,
+        file,
+        path: [...path, ...at],
+        section,
+        key,
+        suggestion: null,
+      });
+    }
+    if (typeof raw === "string" && secret && !expanded.reference) {
+      const bare = bareVariableName(raw);
+      if (bare)
+        into.issues.push({
+          severity: "warning",
+          code: "bare_variable",
+          message: `"${key}" in [${section}] is the text "$${bare}", sent as written; to read the environment variable write "\${${bare}}"`,
+          file,
           path,
           section,
           key,
-        );
-      }
-      return;
+          suggestion: `\${${bare}}`,
+        });
     }
-    const entry: Assigned = { value: expanded.value, source: { kind: "file", file, section, path } };
-    if (expanded.reference !== undefined && entry.source.kind === "file")
-      entry.source.reference = expanded.reference;
-    target.set(key, entry);
+    if (expanded.malformed.length > 0 || (expanded.missing.length > 0 && !soft)) return;
+    const source: ValueSource = { kind: "file", file, section, path };
+    if (expanded.reference !== undefined) source.reference = expanded.reference;
+    if (expanded.missing.length > 0) source.unset = [...new Set(expanded.missing.map((entry) => entry.name))];
+    // A string with an unset reference stays as written (expandDeep keeps it): never empty in its place.
+    target.set(key, { value: expanded.value, source });
   };
 
   const assignFields = (
@@ -256,38 +296,64 @@ function collectFile(
 
 interface DeepExpansion {
   value: unknown;
-  missing: string[];
+  /** Unset variables, with the path inside the value where each was referenced. */
+  missing: { name: string; at: (string | number)[] }[];
+  malformed: { problem: string; at: (string | number)[] }[];
   reference?: string;
 }
 
 /** Expands `${VAR}` in a string, or in every string inside arrays and tables. */
-function expandDeep(value: unknown, env: Readonly<Record<string, string | undefined>>): DeepExpansion {
+function expandDeep(
+  value: unknown,
+  env: Readonly<Record<string, string | undefined>>,
+  at: (string | number)[],
+): DeepExpansion {
   if (typeof value === "string") {
     const result = expandReferences(value, env);
-    if (!result.ok) return { value, missing: result.missing };
+    if (result.status === "malformed")
+      return { value, missing: [], malformed: [{ problem: result.problem, at }], reference: value };
+    if (result.status === "unset")
+      return {
+        value,
+        missing: result.missing.map((name) => ({ name, at })),
+        malformed: [],
+        reference: value,
+      };
     return result.referenced
-      ? { value: result.value, missing: [], reference: value }
-      : { value, missing: [] };
+      ? { value: result.value, missing: [], malformed: [], reference: value }
+      : { value, missing: [], malformed: [] };
   }
   // An array or table with a reference inside keeps its written form as JSON text, so that explain
   // can show the references (H8) instead of the values they expanded to.
-  const written = (parts: readonly DeepExpansion[]) =>
-    parts.some((part) => part.reference !== undefined) ? { reference: JSON.stringify(value) } : {};
+  const combine = (expandedValue: unknown, parts: readonly DeepExpansion[]): DeepExpansion => ({
+    value: expandedValue,
+    missing: parts.flatMap((part) => part.missing),
+    malformed: parts.flatMap((part) => part.malformed),
+    ...(parts.some((part) => part.reference !== undefined) ? { reference: JSON.stringify(value) } : {}),
+  });
   if (Array.isArray(value)) {
-    const parts = value.map((item) => expandDeep(item, env));
-    return {
-      value: parts.map((part) => part.value),
-      missing: parts.flatMap((part) => part.missing),
-      ...written(parts),
-    };
+    const parts = value.map((item, index) => expandDeep(item, env, [...at, index]));
+    return combine(
+      parts.map((part) => part.value),
+      parts,
+    );
   }
   if (isTable(value)) {
-    const entries = Object.entries(value).map(([key, item]) => [key, expandDeep(item, env)] as const);
-    return {
-      value: Object.fromEntries(entries.map(([key, part]) => [key, part.value])),
-      missing: entries.flatMap(([, part]) => part.missing),
-      ...written(entries.map(([, part]) => part)),
-    };
+    const entries = Object.entries(value).map(
+      ([key, item]) => [key, expandDeep(item, env, [...at, key])] as const,
+    );
+    return combine(
+      Object.fromEntries(entries.map(([key, part]) => [key, part.value])),
+      entries.map(([, part]) => part),
+    );
   }
-  return { value, missing: [] };
+  return { value, missing: [], malformed: [] };
+}
+
+/** A key and a path inside its value, as `servers[0].api_key`. */
+function describeKey(key: string, at: readonly (string | number)[]): string {
+  return at.reduce<string>(
+    (text, part) => (typeof part === "number" ? `${text}[${part}]` : `${text}.${part}`),
+    key,
+  );
 }

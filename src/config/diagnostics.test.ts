@@ -57,6 +57,8 @@ test("the fixtures cover every diagnostic code a file can produce", async () => 
     "unknown_condenser_type",
     "fallback_cycle",
     "unset_variable",
+    "malformed_reference",
+    "bare_variable",
   ];
   assert.deepEqual([...codes].sort(), fileCodes.sort());
 });

@@ -22,9 +22,19 @@ CLI flags. \`llmconf config explain --llm NAME\` shows which layer each value ca
 - **Named configs.** \`[llm.<name>]\` inherits every field it does not set from \`[llm]\`; \`[agent.<Name>]\`
   likewise from \`[agent]\`. Environment variables apply to \`[llm]\` / \`[agent]\` before inheritance,
   so a named config that does not set a field inherits the variable's value.
-- **Environment references.** Any string may contain \`\${VAR}\` (or \`\${VAR:-fallback}\`); an unset
-  variable is an error. Secrets (\`api_key\`, \`aws_access_key_id\`, \`aws_secret_access_key\`,
-  \`search_api_key\`, \`jwt_secret\`) always print as \`**********\`.
+- **Environment references.** Any string may contain \`\${VAR}\`, \`\${VAR:-default}\` (the default may
+  hold references too: \`\${A:-\${B:-z}}\`) or \`\${VAR:-}\` to allow an empty value; \`$\${\` is a literal
+  \`\${\`. A malformed reference (\`\${\`, \`\${}\`, \`\${BAD NAME}\`, \`\${UNCLOSED\`) is an error. An unset
+  variable without a default inside \`[llm]\`, \`[llm.<name>]\` or an \`[mcp]\` server entry is a
+  **warning**: the file loads, \`config show\` and \`explain\` show the reference as written and marked
+  unset, and only that config (and every config that inherits it, or falls back to it) cannot be used
+  until the variable is set — \`complete\`, agents and the gateway fail before any request with the
+  same located message. Elsewhere (\`[core]\`, \`[sandbox]\`, \`[agent]\`, …) an unset variable is an
+  error. \`llmconf config check --strict\` turns warnings into errors.
+- **Secrets.** \`api_key\`, \`aws_access_key_id\`, \`aws_secret_access_key\`, \`search_api_key\` and
+  \`jwt_secret\` print as \`**********\` when set, and as \`""\` when empty (an empty key never looks
+  set). A default given on a secret field is itself secret: \`\${OPENAI_API_KEY:-sk-…}\` shows as
+  \`\${OPENAI_API_KEY:-**********}\`.
 - **In effect.** llmconf acts on the fields marked so below; the others are parsed and validated so
   OpenHands files load, and shown by \`llmconf config show\`.
 

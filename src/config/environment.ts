@@ -52,8 +52,22 @@ export function applyEnvironment(
       const name = `${prefix}${key.toUpperCase()}`;
       const text = env[name];
       if (text === undefined || text === "") continue;
-      const parsed = parseEnvValue(text, fieldKind(shape[key] as z.ZodType));
-      if (parsed.ok) {
+      const field = shape[key] as z.ZodType;
+      const parsed = parseEnvValue(text, fieldKind(field));
+      // H11: bare names (DEBUG, RUNTIME, …) belong to other tools too (DEBUG=express:*): a value that
+      // cannot be cast is ignored with a warning. Prefixed names are ours, and fail loudly (H3).
+      if (prefix === "" && !(parsed.ok && field.safeParse(parsed.value).success)) {
+        issues.push({
+          severity: "warning",
+          code: "invalid_env",
+          message: `environment variable ${name}${shownValue(text, fieldKind(field))} is not a valid "${key}" for [${section}] (${parsed.ok ? describeKind(fieldKind(field)) : parsed.reason}); ignored, as other tools use ${name} too`,
+          file: `<env ${name}>`,
+          path: [],
+          section,
+          key,
+          suggestion: null,
+        });
+      } else if (parsed.ok) {
         target.set(key, { value: parsed.value, source: { kind: "env", env: name } });
       } else {
         issues.push({
@@ -87,6 +101,16 @@ export function applyEnvironment(
     }
   }
   return issues;
+}
+
+/** `=value` for a flag or a number (never a secret); maps may carry credentials, so they stay unshown. */
+function shownValue(text: string, kind: FieldKind): string {
+  if (kind !== "boolean" && kind !== "number") return "";
+  return `=${JSON.stringify(text.length > 40 ? `${text.slice(0, 37)}...` : text)}`;
+}
+
+function describeKind(kind: FieldKind): string {
+  return kind === "number" ? "expected a number" : kind === "json" ? "expected JSON" : "expected text";
 }
 
 function parseEnvValue(

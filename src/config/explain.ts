@@ -3,11 +3,13 @@
  * status, as `llmconf config explain` prints it. Secrets stay masked; `${VAR}` references are shown
  * as written, never expanded.
  */
+
+import { maskReferenceDefaults } from "./interpolate.ts";
 import type { Config, LlmConfigReason } from "./load.ts";
 import type { FieldProvenance, SectionProvenance } from "./resolve.ts";
 import type { PlainSectionName } from "./schema.ts";
 import { SECRET_FIELDS } from "./schema.ts";
-import { MASK, maskSecrets } from "./secrets.ts";
+import { isSetSecret, MASK, maskSecrets } from "./secrets.ts";
 import type { ValueSource } from "./sources.ts";
 
 /** Where a value came from, in the JSON spelling of `config explain --json`. */
@@ -25,8 +27,10 @@ export interface ExplainedSource {
   flag?: string;
   /** The rule of a derived default (H5). */
   rule?: string;
-  /** The `${VAR}` text as written, when the value references the environment. */
+  /** The `${VAR}` text as written, when the value references the environment (a secret's defaults masked). */
   reference?: string;
+  /** The variables of `reference` that are unset: the config cannot be used until they are set (H8). */
+  unset?: string[];
 }
 
 /**
@@ -66,31 +70,77 @@ export interface AgentLlmChoice {
   model: string;
 }
 
-const REFERENCE_ONLY = /^(\s*\$\{[A-Za-z_][A-Za-z0-9_]*(:-[^}]*)?\}\s*)+$/;
-
-/** The value as it may be printed: a reference as written, secrets masked (also nested ones). */
+/** The value as it may be printed: a reference as written, secrets masked (also nested ones and defaults). */
 function displayValue(key: string, value: unknown, source: ValueSource): unknown {
   const reference = source.kind === "file" ? source.reference : undefined;
   if (SECRET_FIELDS.has(key)) {
-    if (value === null || value === undefined) return null;
-    // A bare `${VAR}` names the secret without revealing it; any literal text around it might.
-    return reference !== undefined && REFERENCE_ONLY.test(reference) ? reference : MASK;
+    if (!isSetSecret(value) && reference === undefined) return value ?? null;
+    // A bare `${VAR}` names the secret without revealing it; a default or literal text might (H8).
+    return reference !== undefined ? maskReferenceDefaults(reference, MASK) : MASK;
   }
-  if (reference !== undefined)
-    return typeof value === "string" ? reference : maskSecrets(parseWritten(reference));
+  if (reference !== undefined) return typeof value === "string" ? reference : maskWritten(reference);
   return maskSecrets(value);
 }
 
-/** An array or table as written: the loader keeps it as JSON text when a reference is inside. */
-function parseWritten(reference: string): unknown {
+/**
+ * An array or table as written (the loader keeps it as JSON text when a reference is inside), secrets
+ * masked except that a secret written as a reference shows as written, its defaults masked.
+ */
+function maskWritten(reference: string): unknown {
   try {
-    return JSON.parse(reference);
+    const written: unknown = JSON.parse(reference);
+    return keepReferences(written, maskSecrets(written));
   } catch {
     return reference;
   }
 }
 
-async function explainSource(config: Config, source: ValueSource): Promise<ExplainedSource> {
+/** `masked` where a masked string of `written` was a reference: the reference, defaults masked. */
+function keepReferences(written: unknown, masked: unknown): unknown {
+  if (typeof written === "string")
+    return written !== masked && written.includes("${") ? maskReferenceDefaults(written, MASK) : masked;
+  if (typeof written !== "object" || written === null || typeof masked !== "object" || masked === null)
+    return masked;
+  if (Array.isArray(written) && Array.isArray(masked))
+    return masked.map((item, index) => keepReferences(written[index], item));
+  const result: Record<string, unknown> = { ...masked };
+  for (const key of Object.keys(result))
+    result[key] = keepReferences((written as Record<string, unknown>)[key], result[key]);
+  return result;
+}
+
+/**
+ * A section's values as `config show` prints them: secrets masked, and each value that needs an
+ * unset `${VAR}` shown as written (H8), never as an empty or default value.
+ */
+export function showSection(
+  values: Readonly<Record<string, unknown>>,
+  provenance: SectionProvenance | undefined,
+): Record<string, unknown> {
+  const shown = maskSecrets({ ...values });
+  for (const [key, origin] of Object.entries(provenance ?? {})) {
+    if (origin.source.kind === "file" && origin.source.unset)
+      shown[key] = displayValue(key, values[key], origin.source);
+  }
+  return shown;
+}
+
+/** The unset variables an LLM config needs (its own fields and those it inherits), sorted. */
+export function unsetVariablesOf(config: Config, name: string): string[] {
+  const names = new Set<string>();
+  for (const { source } of Object.values(config.provenance.llms[name] ?? {}))
+    if (source.kind === "file") for (const variable of source.unset ?? []) names.add(variable);
+  return [...names].sort();
+}
+
+/** The reference text explain may print for a field: a secret's defaults and nested secrets masked. */
+function displayReference(key: string, reference: string): string {
+  if (SECRET_FIELDS.has(key)) return maskReferenceDefaults(reference, MASK);
+  const written = maskWritten(reference);
+  return typeof written === "string" ? written : JSON.stringify(written);
+}
+
+async function explainSource(config: Config, source: ValueSource, key = ""): Promise<ExplainedSource> {
   switch (source.kind) {
     case "default":
       return { kind: "default" };
@@ -107,7 +157,8 @@ async function explainSource(config: Config, source: ValueSource): Promise<Expla
         file: source.file,
         ...(position ? { line: position.line } : {}),
         section: source.section,
-        ...(source.reference !== undefined ? { reference: source.reference } : {}),
+        ...(source.reference !== undefined ? { reference: displayReference(key, source.reference) } : {}),
+        ...(source.unset ? { unset: [...source.unset] } : {}),
       };
     }
   }
@@ -131,7 +182,7 @@ async function explainFields(
     const origin = provenance?.[key] ?? { source: { kind: "default" as const }, inherited: false };
     explained[key] = {
       value: displayValue(key, value, origin.source),
-      source: await explainSource(config, origin.source),
+      source: await explainSource(config, origin.source, key),
       status: statusOf(origin, named),
     };
   }

@@ -16,6 +16,8 @@ export type IssueCode =
   | "unknown_condenser_type"
   | "fallback_cycle"
   | "unset_variable"
+  | "malformed_reference"
+  | "bare_variable"
   | "invalid_env"
   | "unsupported_provider";
 

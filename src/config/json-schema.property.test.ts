@@ -34,7 +34,9 @@ function arbitraryFor(field: JsonSchema, key: string): fc.Arbitrary<unknown> {
   if (options) return fc.oneof(...options.map((option) => arbitraryFor(option, key)));
   switch (field.type) {
     case "string":
-      return typeof field.pattern === "string" ? fc.stringMatching(new RegExp(field.pattern)) : text;
+      return typeof field.pattern === "string"
+        ? fc.stringMatching(new RegExp(field.pattern)).filter((value) => !value.includes("${"))
+        : text;
     case "integer":
       return fc.integer({ min: (field.minimum as number) ?? -1000, max: (field.maximum as number) ?? 1000 });
     case "number":

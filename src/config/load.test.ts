@@ -330,10 +330,11 @@ describe("secrets (H8)", () => {
 });
 
 describe("bad input", () => {
-  test("an empty file is valid and gives the defaults", async () => {
+  test("an empty file is valid and gives the defaults, with OpenHands' default condenser", async () => {
     const config = await load({ "config.toml": "" });
     assert.equal(config.core.max_iterations, 500);
-    assert.equal(config.agents.agent?.condenser.type, "conversation_window");
+    // §6.3: a file that exists and parses, without [condenser], installs the LLM summarizer.
+    assert.equal(config.agents.agent?.condenser.type, "llm");
   });
 
   test("a directory instead of a file is a clear error", async () => {

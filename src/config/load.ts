@@ -67,6 +67,15 @@ export interface Config {
   readonly provenance: Resolution["provenance"];
   /** The LLM config of that name; an unknown name throws a `ConfigError` with a did-you-mean. */
   getLlmConfig(name?: string): Readonly<ResolvedLlmConfig>;
+  /**
+   * The LLM config of that name, ready to call. Throws a `ConfigError` located at the reference when
+   * the config, a config it inherits from, or one of its fallbacks needs an unset `${VAR}` (H8): the
+   * load only warned, so that configs that do not need the variable stay usable.
+   * @example createLlm(config.usableLlmConfig("cheap"))
+   */
+  usableLlmConfig(name?: string): Readonly<ResolvedLlmConfig>;
+  /** Throws a located `ConfigError` when an `[mcp]` server entry needs an unset `${VAR}` (H8). */
+  assertMcpServerUsable(list: "sse_servers" | "shttp_servers" | "stdio_servers", index: number): void;
   /** The agent config of that name, or the base `[agent]` when the agent has no section. */
   getAgentConfig(name?: string): Readonly<ResolvedAgentConfig>;
   /** The LLM config an agent uses: its `llm_config`, else `[agent]`'s, else the default. */
@@ -109,9 +118,13 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Confi
   const resolution = resolveCollected(collected, options.cli ?? {}, cwd);
   pending.push(...resolution.issues);
 
-  const issues = sortIssues([...early, ...(await locateIssues(pending, texts))]);
+  const located = await locateIssues(pending, texts);
+  const issues = sortIssues([...early, ...located]);
   if (issues.some((issue) => issue.severity === "error")) throw new ConfigError(issues);
-  return createConfig(resolution, [...texts.keys()], issues, texts);
+  const unset = pending
+    .map((issue, index) => ({ path: issue.path, issue: located[index] as ConfigIssue }))
+    .filter(({ issue }) => issue.code === "unset_variable");
+  return createConfig(resolution, [...texts.keys()], issues, texts, unset);
 }
 
 /** `process.env` over the variables of `./.env`, as OpenHands loads them (real variables win). */
@@ -162,6 +175,7 @@ function createConfig(
   files: string[],
   warnings: ConfigIssue[],
   texts: ReadonlyMap<string, string>,
+  unset: readonly UnsetReference[],
 ): Config {
   const { llms, agents, provenance, defaultLlmName } = resolution;
   const llmConfigNameForAgent = (name = "agent"): { name: string; reason: LlmConfigReason } => {
@@ -178,6 +192,41 @@ function createConfig(
     const found = llms[name];
     if (!found) throw unknownName("LLM", name, Object.keys(llms));
     return found;
+  };
+  const usableLlmConfig = (name = "llm") => {
+    const found = getLlmConfig(name);
+    const blocking: ConfigIssue[] = [];
+    const seen = new Set<string>();
+    const visit = (configName: string) => {
+      if (seen.has(configName)) return;
+      seen.add(configName);
+      for (const { source } of Object.values(provenance.llms[configName] ?? {})) {
+        if (source.kind !== "file" || !source.unset) continue;
+        for (const reference of unset) {
+          if (reference.issue.file !== source.file || !startsWith(reference.path, source.path)) continue;
+          const shown = configName === "llm" && defaultLlmName !== "llm" ? defaultLlmName : configName;
+          blocking.push({
+            ...reference.issue,
+            severity: "error",
+            message: `LLM config "${shown}" cannot be used: ${reference.issue.message}`,
+          });
+        }
+      }
+      for (const fallback of llms[configName]?.fallbacks ?? []) visit(fallback);
+    };
+    visit(name);
+    if (blocking.length > 0) throw new ConfigError(dedupe(blocking));
+    return found;
+  };
+  const assertMcpServerUsable = (list: string, index: number) => {
+    const blocking = unset
+      .filter(({ path }) => path[0] === "mcp" && path[1] === list && path[2] === index)
+      .map(({ issue }) => ({
+        ...issue,
+        severity: "error" as const,
+        message: `MCP server ${list}[${index}] cannot be used: ${issue.message}`,
+      }));
+    if (blocking.length > 0) throw new ConfigError(blocking);
   };
   const config: Config = {
     core: resolution.core,
@@ -196,6 +245,8 @@ function createConfig(
     warnings,
     provenance,
     getLlmConfig,
+    usableLlmConfig,
+    assertMcpServerUsable,
     getAgentConfig: (name = "agent") => agents[name] ?? (agents.agent as ResolvedAgentConfig),
     getLlmConfigForAgent: (name = "agent") => getLlmConfig(llmConfigNameForAgent(name).name),
     llmConfigNameForAgent,
@@ -206,6 +257,26 @@ function createConfig(
     },
   };
   return deepFreeze(config);
+}
+
+/** An unset `${VAR}` warning and the key path it was found at, for the configs it blocks. */
+interface UnsetReference {
+  path: readonly (string | number)[];
+  issue: ConfigIssue;
+}
+
+function startsWith(path: readonly (string | number)[], prefix: readonly (string | number)[]): boolean {
+  return prefix.length <= path.length && prefix.every((part, index) => path[index] === part);
+}
+
+function dedupe(issues: readonly ConfigIssue[]): ConfigIssue[] {
+  const seen = new Set<string>();
+  return issues.filter((issue) => {
+    const key = `${issue.file}:${issue.line}:${issue.column}:${issue.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 function deepFreeze<T>(value: T): T {

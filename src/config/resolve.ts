@@ -5,6 +5,7 @@
 import { isAbsolute, resolve as resolvePath } from "node:path";
 import type { z } from "zod";
 import type { CollectedConfig, NamedSection } from "./collect.ts";
+import { finalizeConfig } from "./finalize.ts";
 import {
   agentSchema,
   condenserSchemas,
@@ -73,6 +74,15 @@ export interface CliOverrides {
 }
 
 const AZURE_API_VERSION = "2024-12-01-preview";
+
+/** OpenHands' default condenser (§6.3); its `llm_config` names the default LLM config. */
+const DEFAULT_CONDENSER: ResolvedCondenserConfig = {
+  type: "llm",
+  llm_config: "llm",
+  keep_first: 1,
+  max_size: 100,
+  max_event_length: 10000,
+};
 
 /** The config name in any spelling `-l` accepts (H4): `gpt3`, `llm.gpt3`, `[llm.gpt3]`. */
 export function parseLlmConfigName(text: string): string {
@@ -151,6 +161,19 @@ export function resolveCollected(collected: CollectedConfig, cli: CliOverrides, 
     defaultAgent.condenser = condenser;
     const source = collected.condenser?.get("type")?.source ?? { kind: "default" as const };
     agentProvenance.agent = { ...agentProvenance.agent, condenser: { source, inherited: false } };
+  } else if (
+    !collected.condenser &&
+    collected.files > 0 &&
+    (sections.core as ResolvedCoreConfig).enable_default_condenser &&
+    !collected.agent.has("condenser")
+  ) {
+    // OpenHands §6.3: a file without [condenser] gives the default agent (only) the LLM summarizer.
+    defaultAgent.condenser = { ...DEFAULT_CONDENSER };
+    const rule = "no [condenser] section and core.enable_default_condenser is true";
+    agentProvenance.agent = {
+      ...agentProvenance.agent,
+      condenser: { source: { kind: "derived", rule }, inherited: false },
+    };
   }
 
   // [model_routing] applies to the default agent, listing every config marked for_routing.
@@ -163,6 +186,17 @@ export function resolveCollected(collected: CollectedConfig, cli: CliOverrides, 
     );
     defaultAgent.model_routing = modelRouting;
   }
+
+  finalizeConfig(
+    {
+      core: sections.core as ResolvedCoreConfig,
+      sandbox: sections.sandbox as ResolvedSandboxConfig,
+      agents,
+      coreProvenance: sectionProvenance.core as Record<string, FieldProvenance>,
+      agentProvenance,
+    },
+    cwd,
+  );
 
   // -l NAME (H4): that config becomes the default LLM for agents that do not name one.
   let defaultLlmName = "llm";
@@ -255,6 +289,8 @@ function validate(
     const assigned = assignments.get(key);
     if (!assigned || (reportOnly && !reportOnly.has(key))) continue;
     failed.add(key);
+    // A value kept as written because a variable is unset was already reported (H8).
+    if (assigned.source.kind === "file" && assigned.source.unset) continue;
     const origin = issueOrigin(assigned.source);
     const inner = problem.path.slice(1).map((part) => (typeof part === "symbol" ? String(part) : part));
     const name = inner.reduce<string>(

@@ -343,6 +343,7 @@ export const coreSchema = z.object({
     .describe("Deprecated: host path mounted as the workspace."),
   workspace_mount_rewrite: z
     .string()
+    .regex(/^$|:/, 'expected "from:to"')
     .nullable()
     .default(null)
     .describe("Deprecated: `a:b` rewrite of the mount path."),
@@ -370,6 +371,18 @@ export const coreSchema = z.object({
   git_user_name: z.string().default("openhands").describe("Git author name in the sandbox."),
   git_user_email: z.string().default("openhands@all-hands.dev").describe("Git author email in the sandbox."),
 });
+
+/** `sandbox.volumes`: comma-separated mounts, each `host:container` or `host:container:mode`. */
+const MOUNTS = /^[^,:]*:[^,:]*(:[^,:]*)?(,[^,:]*:[^,:]*(:[^,:]*)?)*$/;
+
+/** Names the first mount of a `volumes` value that is not `host:container[:mode]`. */
+function describeBadMount(input: unknown): string {
+  const mounts = typeof input === "string" ? input.split(",") : [];
+  const bad = mounts.find((mount) => mount.split(":").length < 2 || mount.split(":").length > 3);
+  return bad === undefined
+    ? "for example /my/host/dir:/workspace:rw"
+    : `"${bad}" is not one (e.g. /my/host/dir:/workspace:rw)`;
+}
 
 /** `[sandbox]`: OpenHands' container sandbox (parsed and validated; `timeout` bounds a shell command). */
 export const sandboxSchema = z.object({
@@ -426,7 +439,17 @@ export const sandboxSchema = z.object({
   selected_repo: z.string().nullable().default(null).describe("Repository to clone (`owner/repo`)."),
   trusted_dirs: z.array(z.string()).default([]).describe("Trusted directories."),
   vscode_port: laxInt().nullable().default(null).describe("VS Code server port."),
-  volumes: z.string().nullable().default(null).describe("Mounts, `host:container[:mode]`, comma-separated."),
+  volumes: z
+    .string()
+    .regex(MOUNTS, {
+      error: (issue) =>
+        `expected mounts "host:container[:mode]" separated by commas; ${describeBadMount(issue.input)}`,
+    })
+    .nullable()
+    .default(null)
+    .describe(
+      "Mounts, `host:container[:mode]`, comma-separated. The mount at `/workspace` sets `core.workspace_base` and `core.workspace_mount_path` (OpenHands' finalize_config).",
+    ),
   cuda_visible_devices: z.string().nullable().default(null).describe("GPUs visible in the sandbox."),
 });
 

@@ -13,6 +13,8 @@ export type ValueSource =
       path: readonly (string | number)[];
       /** The `${VAR}` text as written, when the value referenced the environment. */
       reference?: string;
+      /** Variables the reference needs that are unset: the value is kept as written and its config cannot be used (H8). */
+      unset?: readonly string[];
     }
   | { kind: "env"; env: string }
   | { kind: "cli"; flag: string };

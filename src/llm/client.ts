@@ -407,18 +407,21 @@ export function createLlm(config: Readonly<ResolvedLlmConfig>, options: CreateLl
 }
 
 /**
- * Creates a client for a named config of a loaded configuration, with its fallbacks resolvable.
+ * Creates a client for a named config of a loaded configuration, with its fallbacks resolvable. Throws
+ * the located `ConfigError` of an unset `${VAR}` the config (or a fallback) needs, before any request.
  * @example const llm = createLlmFromConfig(await loadConfig(), "fast");
  */
 export function createLlmFromConfig(
-  loaded: Pick<Config, "getLlmConfig" | "defaultLlmName">,
+  loaded: Pick<Config, "usableLlmConfig" | "defaultLlmName">,
   name: string = loaded.defaultLlmName,
   options: Omit<CreateLlmOptions, "name" | "resolveConfig"> = {},
 ): Llm {
-  return createLlm(loaded.getLlmConfig(name), {
+  // usableLlmConfig throws, located, before any request when this config or a fallback needs an
+  // unset ${VAR} (H8).
+  return createLlm(loaded.usableLlmConfig(name), {
     ...options,
     name,
-    resolveConfig: (fallback) => loaded.getLlmConfig(fallback),
+    resolveConfig: (fallback) => loaded.usableLlmConfig(fallback),
   });
 }
 

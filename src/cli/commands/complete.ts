@@ -49,8 +49,6 @@ export default async function complete(args: string[], io: CliIo): Promise<numbe
   if (!config) return 1;
 
   const controller = new AbortController();
-  const onInterrupt = () => controller.abort();
-  process.once("SIGINT", onInterrupt);
   const json = parsed.values.json === true;
   const streamed = parsed.values.stream === true && !json;
   const llm = createLlmFromConfig(config, config.defaultLlmName, {
@@ -65,6 +63,9 @@ export default async function complete(args: string[], io: CliIo): Promise<numbe
       }
     },
   });
+  // Registered once the client exists: creating it throws (located) when the config needs an unset ${VAR}.
+  const onInterrupt = () => controller.abort();
+  process.once("SIGINT", onInterrupt);
   const request = { messages: [{ role: "user" as const, content: prompt }] };
   let completion: Completion;
   try {

@@ -149,7 +149,9 @@ function formatFields(title: string, fields: FieldExplanations, options: FormatO
   const folded = entries.length - shown.length;
   const rows = shown.map(([key, field]) => [
     key,
-    formatValue(field.value),
+    field.source.unset
+      ? `${formatValue(field.value)} (unset: ${field.source.unset.join(", ")})`
+      : formatValue(field.value),
     formatSource(field.source, options.cwd),
     field.status,
   ]);

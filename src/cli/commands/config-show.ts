@@ -1,4 +1,6 @@
 /** `llmconf config show [--json] [--llm NAME | --agent NAME]`: the resolved configuration, secrets masked. */
+
+import { showSection, unsetVariablesOf } from "../../config/explain.ts";
 import type { Config } from "../../config/load.ts";
 import { maskSecrets } from "../../config/secrets.ts";
 import { inferProvider } from "../../llm/providers/infer.ts";
@@ -12,20 +14,30 @@ const HELP = `Usage: llmconf config show [--config-file PATH] [-l NAME] [--json]
 Prints the resolved configuration (secrets masked). Without --json: a table of the LLM configs.
 `;
 
-/** The whole resolved configuration as JSON-ready data, keys in TOML spelling, secrets masked. */
+/**
+ * The whole resolved configuration as JSON-ready data, keys in TOML spelling, secrets masked; a value
+ * that needs an unset `${VAR}` is shown as written.
+ */
 export function configToJson(config: Config) {
-  return maskSecrets({
-    core: config.core,
-    llms: config.llms,
-    agents: config.agents,
-    condenser: config.condenser,
-    sandbox: config.sandbox,
-    security: config.security,
-    mcp: config.mcp,
-    kubernetes: config.kubernetes,
-    model_routing: config.model_routing,
-    extended: config.extended,
-  });
+  const { llms, sections } = config.provenance;
+  return {
+    ...maskSecrets({ core: config.core }),
+    llms: Object.fromEntries(
+      Object.entries(config.llms).map(([name, llm]) => [name, showSection(llm, llms[name])]),
+    ),
+    ...maskSecrets({
+      agents: config.agents,
+      condenser: config.condenser,
+      sandbox: config.sandbox,
+      security: config.security,
+    }),
+    mcp: showSection(config.mcp, sections.mcp),
+    ...maskSecrets({
+      kubernetes: config.kubernetes,
+      model_routing: config.model_routing,
+      extended: config.extended,
+    }),
+  };
 }
 
 /** One agent as `{ name, config, llm_config_name, llm_config_reason, llm }`, secrets masked. */
@@ -36,7 +48,7 @@ export function agentToJson(config: Config, name: string) {
     config: config.getAgentConfig(name),
     llm_config_name: llmName,
     llm_config_reason: reason,
-    llm: config.getLlmConfig(llmName),
+    llm: showSection(config.getLlmConfig(llmName), config.provenance.llms[llmName]),
   });
 }
 
@@ -65,7 +77,7 @@ export default async function configShow(args: string[], io: CliIo): Promise<num
   if (typeof agent === "string" || typeof llm === "string" || json) {
     const data =
       typeof llm === "string"
-        ? maskSecrets(config.getLlmConfig(llm))
+        ? showSection(config.getLlmConfig(llm), config.provenance.llms[llm])
         : typeof agent === "string"
           ? agentToJson(config, agent)
           : configToJson(config);
@@ -90,5 +102,13 @@ function formatSummary(config: Config, cwd: string): string {
     ];
   });
   const files = formatFileList(config.files, cwd);
-  return `Configuration from ${files}\n\n${formatTable(["config", "model", "provider", "temperature", "max tokens", "agents"], rows)}\n\ndefault agent: ${config.core.default_agent} → ${config.llmConfigNameForAgent(config.core.default_agent).name}\n`;
+  const unset = Object.keys(config.llms)
+    .map((name) => [name, unsetVariablesOf(config, name)] as const)
+    .filter(([, variables]) => variables.length > 0)
+    .map(([name, variables]) => `  ${name}: ${variables.join(", ")}`);
+  const blocked =
+    unset.length > 0
+      ? `\nunusable until these variables are set (unset \${VAR}):\n${unset.join("\n")}\n`
+      : "";
+  return `Configuration from ${files}\n\n${formatTable(["config", "model", "provider", "temperature", "max tokens", "agents"], rows)}\n\ndefault agent: ${config.core.default_agent} → ${config.llmConfigNameForAgent(config.core.default_agent).name}\n${blocked}`;
 }
