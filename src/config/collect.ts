@@ -3,11 +3,11 @@
  * problem. Nothing is validated here beyond names: types are checked once all layers are merged.
  */
 import { bareVariableName, expandReferences } from "./interpolate.ts";
+import { describeUnknownKey, sectionOfKey } from "./key-hints.ts";
 import type { TomlTable } from "./parse.ts";
 import {
   agentSchema,
   fieldNames,
-  KEY_ALIASES,
   llmSchema,
   type PlainSectionName,
   plainSectionSchemas,
@@ -168,16 +168,8 @@ function collectFile(
       if (known.includes(key)) {
         assign(target, section, [...path, key], key, value);
       } else {
-        const alias = KEY_ALIASES[key];
-        const suggestion = didYouMean(key, known) ?? (alias && known.includes(alias) ? alias : null);
-        issue(
-          "unknown_key",
-          `unknown key "${key}" in [${section}]${suggestion ? `; did you mean "${suggestion}"?` : ""}`,
-          [...path, key],
-          section,
-          key,
-          suggestion,
-        );
+        const { message, suggestion } = describeUnknownKey(key, section, known);
+        issue("unknown_key", message, [...path, key], section, key, suggestion);
       }
     }
   };
@@ -231,8 +223,8 @@ function collectFile(
 
   for (const [name, value] of Object.entries(layer.data)) {
     if (!isTable(value)) {
-      const coreKeys = fieldNames(plainSectionSchemas.core);
-      const hint = coreKeys.includes(name) ? `; move it under [core]` : "; every key belongs to a section";
+      const home = sectionOfKey(name, null);
+      const hint = home ? `; move it under [${home}]` : "; every key belongs to a section";
       issue("unknown_key", `key "${name}" is outside any section${hint}`, [name], null, name);
       continue;
     }

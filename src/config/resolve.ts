@@ -4,7 +4,7 @@
  */
 import { isAbsolute, resolve as resolvePath } from "node:path";
 import type { z } from "zod";
-import type { CollectedConfig, NamedSection } from "./collect.ts";
+import type { CollectedConfig } from "./collect.ts";
 import { finalizeConfig } from "./finalize.ts";
 import {
   agentSchema,
@@ -25,8 +25,15 @@ import {
   type ResolvedSecurityConfig,
   SECRET_FIELDS,
 } from "./schema.ts";
-import { type Assignments, issueOrigin, type PendingIssue, type ValueSource } from "./sources.ts";
+import {
+  type Assigned,
+  type Assignments,
+  issueOrigin,
+  type PendingIssue,
+  type ValueSource,
+} from "./sources.ts";
 import { didYouMean } from "./suggest.ts";
+import { describeProblem } from "./validation-messages.ts";
 
 /** The origin of one resolved field: its source, and whether a named section took it from its base. */
 export interface FieldProvenance {
@@ -139,7 +146,15 @@ export function resolveCollected(collected: CollectedConfig, cli: CliOverrides, 
       if (key === "llm_config" && typeof assigned.value === "string") {
         checkLlmName(assigned.value, llmNames, issueOrigin(assigned.source), section, "llm_config", issues);
       }
-      if (key === "condenser") checkCondenserLlm(assigned.value, assigned.source, section, llmNames, issues);
+      if (key === "condenser") {
+        checkCondenserLlm(assigned.value, assigned.source, section, llmNames, issues);
+        const condenser = (agents[name] as ResolvedAgentConfig).condenser;
+        const written = (assigned.value as { condensers?: unknown } | null)?.condensers;
+        if (condenser.type === "pipeline" && written !== undefined) {
+          const entries = { value: written, source: withPath(assigned.source, ["condensers"]) };
+          condenser.condensers = resolvePipeline(entries, `${section}.condenser`, llmNames, issues);
+        }
+      }
     }
   };
   resolveAgent("agent", collected.agent, undefined, "agent");
@@ -304,7 +319,7 @@ function validate(
     issues.push({
       severity: "error",
       code: "invalid_value",
-      message: `invalid value for "${name}" in [${section}]${from}: ${lowerFirst(problem.message)}${shown}`,
+      message: `invalid value for "${name}" in [${section}]${from}: ${describeProblem(problem)}${shown}`,
       file: origin.file,
       path: [...origin.path, ...inner],
       section,
@@ -432,7 +447,7 @@ function resolveCondenser(
   section: string,
   llmNames: readonly string[],
   issues: PendingIssue[],
-  declared?: NamedSection,
+  declared?: { file: string; path: readonly (string | number)[] },
 ): ResolvedCondenserConfig | null {
   const typeAssigned = assignments.get("type");
   if (typeAssigned && typeof typeAssigned.value !== "string") {
@@ -505,7 +520,47 @@ function resolveCondenser(
   const llmConfig = accepted.get("llm_config");
   if (llmConfig)
     checkCondenserLlm({ llm_config: llmConfig.value }, llmConfig.source, section, llmNames, issues);
-  return validate(schema, accepted, section, issues) as ResolvedCondenserConfig;
+  const resolved = validate(schema, accepted, section, issues) as ResolvedCondenserConfig;
+  const entries = accepted.get("condensers");
+  if (resolved.type === "pipeline" && entries)
+    resolved.condensers = resolvePipeline(entries, section, llmNames, issues);
+  return resolved;
+}
+
+/**
+ * Each entry of a pipeline's `condensers` is a condenser of its own: validated, defaulted and located
+ * like a top-level `[condenser]` (its type, its keys, the config its `llm_config` names).
+ */
+function resolvePipeline(
+  entries: Assigned,
+  section: string,
+  llmNames: readonly string[],
+  issues: PendingIssue[],
+): Record<string, unknown>[] {
+  if (!Array.isArray(entries.value)) return [];
+  return entries.value.map((entry: unknown, index) => {
+    // A non-table entry was already reported by the schema.
+    if (typeof entry !== "object" || entry === null || Array.isArray(entry))
+      return entry as Record<string, unknown>;
+    const source = withPath(entries.source, [index]);
+    const assignments: Assignments = new Map(
+      Object.entries(entry).map(([key, value]) => [key, { value, source: withPath(source, [key]) }]),
+    );
+    const declared = { assignments: new Map(), ...issueOrigin(source) };
+    const resolved = resolveCondenser(
+      assignments,
+      `${section}.condensers[${index}]`,
+      llmNames,
+      issues,
+      declared,
+    );
+    return (resolved ?? entry) as Record<string, unknown>;
+  });
+}
+
+/** A file source pointing deeper into its value (an entry of an array, a key of a table). */
+function withPath(source: ValueSource, inner: readonly (string | number)[]): ValueSource {
+  return source.kind === "file" ? { ...source, path: [...source.path, ...inner] } : source;
 }
 
 /** A condenser's `llm_config` names an LLM config that must exist, or is an inline LLM table. */
@@ -547,7 +602,7 @@ function checkCondenserLlm(
       issues.push({
         severity: "error",
         code: "invalid_value",
-        message: `invalid value for "${key}" in the inline llm_config of [${section}]: ${lowerFirst(problem.message)}`,
+        message: `invalid value for "${key}" in the inline llm_config of [${section}]: ${describeProblem(problem)}`,
         file: origin.file,
         path: [...path, ...problem.path.map((part) => (typeof part === "symbol" ? String(part) : part))],
         section,
@@ -596,8 +651,4 @@ function valueAt(value: unknown, path: readonly (string | number)[]): unknown {
 function describeValue(value: unknown): string {
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
-
-function lowerFirst(text: string): string {
-  return text.charAt(0).toLowerCase() + text.slice(1);
 }

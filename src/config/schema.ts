@@ -615,6 +615,13 @@ export const TABLE_FIELDS = {
   agent: new Set(["condenser", "model_routing", "extended"]),
 } as const;
 
+/** Keys OpenHands renamed: still errors (OpenHands rejects them too), with the new name as the did-you-mean. */
+export const RENAMED_KEYS: Readonly<Record<string, string>> = {
+  codeact_enable_browsing: "enable_browsing",
+  codeact_enable_jupyter: "enable_jupyter",
+  codeact_enable_llm_editor: "enable_llm_editor",
+};
+
 /** Names other tools use for our fields: did-you-mean hints when edit distance finds nothing. */
 export const KEY_ALIASES: Readonly<Record<string, string>> = {
   max_tokens: "max_output_tokens",
