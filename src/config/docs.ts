@@ -38,6 +38,43 @@ CLI flags. \`llmconf config explain --llm NAME\` shows which layer each value ca
 - **In effect.** llmconf acts on the fields marked so below; the others are parsed and validated so
   OpenHands files load, and shown by \`llmconf config show\`.
 
+## Values derived at load, as OpenHands derives them
+
+- **Default condenser.** When a config file was read, it has no \`[condenser]\` section and
+  \`core.enable_default_condenser\` is true, the default agent (\`[agent]\`, not the named
+  \`[agent.<Name>]\` sections) condenses with
+  \`{ type = "llm", llm_config = "llm", keep_first = 1, max_size = 100, max_event_length = 10000 }\`.
+  With no file at all it keeps \`conversation_window\`. An \`[agent]\` that sets its own \`condenser\`
+  keeps it.
+- **Workspace** (OpenHands' \`finalize_config\`). The \`sandbox.volumes\` mount whose container path is
+  \`/workspace\` sets \`core.workspace_base\` and \`core.workspace_mount_path\` to its host path (made
+  absolute) and \`core.workspace_mount_path_in_sandbox\` to \`/workspace\`; without such a mount both are
+  unset. A mount that is not \`host:container[:mode]\` is an error at the \`volumes\` line. Without
+  \`volumes\`, a set \`workspace_base\` is made absolute, \`workspace_mount_path\` defaults to it, and
+  \`workspace_mount_rewrite = "from:to"\` rewrites it.
+- **CLI runtime.** \`core.runtime = "cli"\` turns \`enable_jupyter\` and \`enable_browsing\` off for every
+  agent.
+- \`llmconf config explain\` marks each of these values \`derived\` and names the rule and the value it
+  came from.
+
+## Deliberate differences from OpenHands
+
+\`llmconf config show --json\` gives OpenHands' resolved values for a file both load, except:
+
+- Problems OpenHands logs and skips (an invalid section, an unknown key or type, a name that does not
+  exist) are located errors, and the file does not load. Environment variables apply to \`[llm]\` and
+  \`[agent]\` before inheritance, so named configs inherit them; \`-l NAME\` keeps them.
+- A condenser's \`llm_config\` stays the name of the LLM config (OpenHands embeds a copy of that
+  config); the default condenser names \`llm\`, which is the \`-l\` choice when one is given.
+  \`model_routing.llms_for_routing\` maps each config name to its model.
+- \`ENABLE_DEFAULT_CONDENSER=false\` in the environment does turn the default condenser off (OpenHands
+  reads it only after installing the condenser).
+- Loading has no side effects: \`cache_dir\` is not created and an empty \`jwt_secret\` is not generated
+  (it stays unset); \`log_completions_folder\` is made absolute against the working directory.
+- \`sandbox.api_key\` and MCP server keys are masked like every other secret. An empty secret shows
+  as \`""\`.
+- \`\${VAR}\` references are expanded (OpenHands keeps the text as written).
+
 ## Editor support
 
 \`llmconf config schema\` prints the JSON Schema of this file; the package ships it as
