@@ -139,11 +139,18 @@ test("every command refuses an invalid file with exit 1; usage mistakes exit 2",
   );
 });
 
-test("an unset ${VAR} is a located error and never an empty key; a set one is never printed", async () => {
+test("an unset ${VAR} warns in [llm] and fails elsewhere, located, never an empty key; a set one is never printed", async () => {
   const { file } = tempConfig('[llm]\napi_key = "${LLMCONF_E2E_KEY}"\n');
   const unset = await run(["config", "check", "--config-file", file]);
-  assert.equal(unset.code, 1);
-  assert.match(unset.stderr, /config\.toml:2:1: error: environment variable LLMCONF_E2E_KEY is not set/);
+  assert.equal(unset.code, 0, unset.stderr);
+  assert.match(unset.stderr, /config\.toml:2:1: warning: environment variable LLMCONF_E2E_KEY is not set/);
+  const strict = await run(["config", "check", "--strict", "--config-file", file]);
+  assert.equal(strict.code, 1);
+  assert.match(strict.stderr, /config\.toml:2:1: error: environment variable LLMCONF_E2E_KEY is not set/);
+  const core = tempConfig('[core]\n\ncache_dir = "${LLMCONF_E2E_DIR}"\n');
+  const error = await run(["config", "check", "--config-file", core.file]);
+  assert.equal(error.code, 1);
+  assert.match(error.stderr, /config\.toml:3:1: error: environment variable LLMCONF_E2E_DIR is not set/);
   const set = await run(["config", "show", "--json", "--config-file", file], {
     env: { LLMCONF_E2E_KEY: "sk-e2e-secret" },
   });

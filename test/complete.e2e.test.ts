@@ -148,7 +148,7 @@ test("complete reports a 401 in one line, exits 1, and never prints the key", as
   assert.equal(result.stdout.includes(secret), false);
 });
 
-test("complete reports an unset ${VAR} in one line and exits 1", async () => {
+test("complete reports an unset ${VAR} of the config it uses in one line and exits 1", async () => {
   const other = mkdtempSync(join(tmpdir(), "llmconf-complete-env-"));
   writeFileSync(
     join(other, "config.toml"),
@@ -158,7 +158,7 @@ test("complete reports an unset ${VAR} in one line and exits 1", async () => {
   assert.equal(result.code, 1);
   assert.match(
     result.stderr,
-    /^config\.toml:3:1: error: environment variable LLMCONF_E2E_UNSET_KEY is not set[^\n]*\n$/,
+    /^config\.toml:3:1: error: LLM config "llm" cannot be used: environment variable LLMCONF_E2E_UNSET_KEY is not set[^\n]*\n$/,
   );
 });
 

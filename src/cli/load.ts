@@ -1,5 +1,5 @@
 /** Loads the configuration for a command, printing diagnostics compiler-style on failure. */
-import { ConfigError, formatIssue } from "../config/issues.ts";
+import { ConfigError, type ConfigIssue, formatIssue } from "../config/issues.ts";
 import { type Config, loadConfig } from "../config/load.ts";
 import type { CliIo } from "./io.ts";
 import type { ParsedArgs } from "./options.ts";
@@ -22,11 +22,19 @@ export function loadOptionsFrom(args: ParsedArgs, io: CliIo) {
   };
 }
 
-/** The configuration, or undefined after printing every problem (the command then exits 1). */
-export async function loadConfigOrReport(args: ParsedArgs, io: CliIo): Promise<Config | undefined> {
+/**
+ * The configuration, or undefined after printing every problem (the command then exits 1). Warnings
+ * are printed too, those `printWarning` keeps (all by default).
+ */
+export async function loadConfigOrReport(
+  args: ParsedArgs,
+  io: CliIo,
+  printWarning: (warning: ConfigIssue) => boolean = () => true,
+): Promise<Config | undefined> {
   try {
     const config = await loadConfig(loadOptionsFrom(args, io));
-    for (const warning of config.warnings) io.stderr.write(`${formatIssue(warning, io)}\n`);
+    for (const warning of config.warnings)
+      if (printWarning(warning)) io.stderr.write(`${formatIssue(warning, io)}\n`);
     return config;
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;

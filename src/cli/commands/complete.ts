@@ -45,7 +45,8 @@ export default async function complete(args: string[], io: CliIo): Promise<numbe
   if (prompt === "" && io.stdin.isTTY !== true) prompt = (await readStdin(io.stdin)).trim();
   if (prompt === "")
     throw new UsageError('complete needs a prompt: llmconf complete "your prompt" (or pipe it on stdin)');
-  const config = await loadConfigOrReport(parsed, io);
+  // An unset ${VAR} matters only for the config used: creating its client reports it, as an error.
+  const config = await loadConfigOrReport(parsed, io, (warning) => warning.code !== "unset_variable");
   if (!config) return 1;
 
   const controller = new AbortController();
