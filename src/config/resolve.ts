@@ -520,8 +520,10 @@ function resolveCondenser(
   const llmConfig = accepted.get("llm_config");
   if (llmConfig)
     checkCondenserLlm({ llm_config: llmConfig.value }, llmConfig.source, section, llmNames, issues);
+  // A pipeline's entries are resolved one by one below, each located, instead of by the schema.
+  const entries = type === "pipeline" ? accepted.get("condensers") : undefined;
+  if (entries) accepted.delete("condensers");
   const resolved = validate(schema, accepted, section, issues) as ResolvedCondenserConfig;
-  const entries = accepted.get("condensers");
   if (resolved.type === "pipeline" && entries)
     resolved.condensers = resolvePipeline(entries, section, llmNames, issues);
   return resolved;
@@ -536,27 +538,50 @@ function resolvePipeline(
   section: string,
   llmNames: readonly string[],
   issues: PendingIssue[],
-): Record<string, unknown>[] {
-  if (!Array.isArray(entries.value)) return [];
+): PipelineEntry[] {
+  const problem = (message: string, source: ValueSource) =>
+    issues.push({
+      severity: "error",
+      code: "invalid_value",
+      message,
+      ...issueOrigin(source),
+      section,
+      key: "condensers",
+      suggestion: null,
+    });
+  if (!Array.isArray(entries.value)) {
+    problem(
+      `invalid value for "condensers" in [${section}]: expected an array of condenser tables`,
+      entries.source,
+    );
+    return [];
+  }
   return entries.value.map((entry: unknown, index) => {
-    // A non-table entry was already reported by the schema.
-    if (typeof entry !== "object" || entry === null || Array.isArray(entry))
-      return entry as Record<string, unknown>;
     const source = withPath(entries.source, [index]);
+    if (typeof entry !== "object" || entry === null || Array.isArray(entry)) {
+      problem(`invalid value for "condensers[${index}]" in [${section}]: expected a condenser table`, source);
+      return { type: "noop" };
+    }
+    if (!("type" in entry)) {
+      problem(`missing "type" in "condensers[${index}]" of [${section}]: name each condenser's type`, source);
+      return { type: "noop" };
+    }
     const assignments: Assignments = new Map(
       Object.entries(entry).map(([key, value]) => [key, { value, source: withPath(source, [key]) }]),
     );
-    const declared = { assignments: new Map(), ...issueOrigin(source) };
     const resolved = resolveCondenser(
       assignments,
       `${section}.condensers[${index}]`,
       llmNames,
       issues,
-      declared,
+      issueOrigin(source),
     );
-    return (resolved ?? entry) as Record<string, unknown>;
+    return (resolved ?? { type: "noop" }) as PipelineEntry;
   });
 }
+
+/** One condenser of a pipeline. */
+type PipelineEntry = Extract<ResolvedCondenserConfig, { type: "pipeline" }>["condensers"][number];
 
 /** A file source pointing deeper into its value (an entry of an array, a key of a table). */
 function withPath(source: ValueSource, inner: readonly (string | number)[]): ValueSource {

@@ -204,7 +204,8 @@ const attentionWindow = (fallback: number) =>
     .default(fallback)
     .describe("Most recent events whose observations are kept whole.");
 
-const condenserVariants = [
+/** Every condenser type but `pipeline`: what a pipeline's entries may be. */
+const leafCondenserVariants = [
   z.strictObject({ type: z.literal("noop").describe("Keep the full history.") }),
   z.strictObject({
     type: z.literal("conversation_window").describe("Drop the oldest events when the context is full."),
@@ -249,9 +250,16 @@ const condenserVariants = [
     max_size: maxSize(),
     max_event_length: maxEventLength(),
   }),
+] as const;
+
+const condenserVariants = [
+  ...leafCondenserVariants,
   z.strictObject({
     type: z.literal("pipeline").describe("Apply several condensers in turn."),
-    condensers: z.array(anyMap()).default([]).describe("The condensers to apply, in order."),
+    condensers: z
+      .array(z.discriminatedUnion("type", leafCondenserVariants))
+      .default([])
+      .describe("The condensers to apply, in order: each a condenser table with its `type`."),
   }),
 ] as const;
 
