@@ -33,9 +33,16 @@ const EFFECTS: Readonly<Record<string, SectionEffects>> = {
       default_agent: "the agent run when none is named",
       max_iterations: "bounds the steps of an agent run",
       max_budget_per_task: "bounds the cost of an agent run",
+      runtime: "sandboxes agent commands (docker, sandbox) or runs them on the host (local, cli)",
     },
   },
-  sandbox: { otherwise: null, fields: { timeout: "bounds one shell command" } },
+  sandbox: {
+    otherwise: null,
+    fields: {
+      timeout: "bounds one shell command",
+      network: "cuts sandboxed commands off the network when false",
+    },
+  },
 };
 
 /**

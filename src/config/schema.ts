@@ -319,7 +319,12 @@ export const agentSchema = z.object({
 /** `[core]`: the top-level OpenHands settings. */
 export const coreSchema = z.object({
   default_agent: z.string().default("CodeActAgent").describe("Agent run when none is named (`-c`)."),
-  runtime: z.string().default("docker").describe("OpenHands sandbox runtime."),
+  runtime: z
+    .string()
+    .default("docker")
+    .describe(
+      "Where agent commands run: `docker` (OpenHands' default) or `sandbox` confine them (bubblewrap on Linux, sandbox-exec on macOS); `local` or `cli` run them on the host. Other values load, but `llmconf run` refuses them.",
+    ),
   file_store: z.string().default("local").describe("Where conversation state is stored."),
   file_store_path: z.string().default("~/.openhands").describe("Path of the local file store."),
   file_store_web_hook_url: z
@@ -423,6 +428,11 @@ export const sandboxSchema = z.object({
     .describe("Remote runtime class (`sysbox`, `gvisor`)."),
   enable_auto_lint: laxBool().default(false).describe("Lint files after edits."),
   use_host_network: laxBool().default(false).describe("Use the host network."),
+  network: laxBool()
+    .default(true)
+    .describe(
+      "llmconf: whether sandboxed commands may reach the network; `false` gives them a network namespace of their own (loopback only). Not an OpenHands key: OpenHands rejects a `[sandbox]` that sets it.",
+    ),
   additional_networks: z.array(z.string()).default([]).describe("Extra Docker networks."),
   runtime_binding_address: z.string().default("0.0.0.0").describe("Address runtime ports bind to."),
   runtime_extra_build_args: z
