@@ -2,6 +2,8 @@
  * `llmconf config explain (--llm NAME | --agent NAME | --section NAME) [--all] [--json]`: every value
  * and where it came from; with no selector, which LLM config each agent uses and why.
  */
+import { describeRuntime } from "../../agents/shell/command-runtime.ts";
+import { chooseRuntime } from "../../agents/shell/runtime-choice.ts";
 import {
   type AgentLlmChoice,
   type ExplainedField,
@@ -103,7 +105,8 @@ export default async function configExplain(args: string[], io: CliIo): Promise<
     const fields = await explainSection(config, section as PlainSectionName);
     io.stdout.write(json ? toJson(fields) : formatFields(`[${section}]`, fields, options));
   } else {
-    io.stdout.write(formatAgentMap(config, json === true, options));
+    const runtimeSource = (await explainSection(config, "core")).runtime?.source ?? { kind: "default" };
+    io.stdout.write(formatAgentMap(config, json === true, { ...options, env: io.env, runtimeSource }));
   }
   return 0;
 }
@@ -176,7 +179,11 @@ function formatFields(title: string, fields: FieldExplanations, options: FormatO
   return `${lines.join("\n")}\n`;
 }
 
-function formatAgentMap(config: Config, json: boolean, options: FormatOptions): string {
+function formatAgentMap(
+  config: Config,
+  json: boolean,
+  options: FormatOptions & { env: CliIo["env"]; runtimeSource: ExplainedSource },
+): string {
   const choices = listAgentLlmChoices(config).map((choice) => {
     const llm = config.getLlmConfig(choice.llm_config_name);
     const provider = inferProvider(llm.model, llm.custom_llm_provider);
@@ -184,6 +191,7 @@ function formatAgentMap(config: Config, json: boolean, options: FormatOptions): 
   });
   if (json) {
     return toJson({
+      runtime: { ...chooseRuntime(config), description: describeRuntime(config, options.env) },
       default_agent: config.core.default_agent,
       default_llm_config: config.defaultLlmName,
       agents: Object.fromEntries(
@@ -202,11 +210,14 @@ function formatAgentMap(config: Config, json: boolean, options: FormatOptions): 
     choice.llm_config_reason === "cli" ? `-l ${choice.llm_config_name}` : REASONS[choice.llm_config_reason],
   ]);
   const files = formatFileList(config.files, options.cwd);
-  return `${options.paint(1, `Agents and their LLM configs (${files})`)}\n${formatTable(
-    ["agent", "config", "model", "provider", "why"],
-    rows,
-    {
-      paint: options.paint,
-    },
-  )}\n* default agent (core.default_agent); explain one with --agent NAME, a config with --llm NAME\n`;
+  return (
+    `${options.paint(1, `Agents and their LLM configs (${files})`)}\n${formatTable(
+      ["agent", "config", "model", "provider", "why"],
+      rows,
+      {
+        paint: options.paint,
+      },
+    )}\n* default agent (core.default_agent); explain one with --agent NAME, a config with --llm NAME\n` +
+    `Commands: ${describeRuntime(config, options.env)} (core.runtime${formatWhere(options.runtimeSource, options) || ", default"})\n`
+  );
 }
