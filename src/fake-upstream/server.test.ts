@@ -144,17 +144,23 @@ describe("fake upstream errors and faults, as the official SDKs see them", () =>
   });
 
   test("a stall without ms never answers: the SDK times out", async () => {
-    upstream.enqueue({ fault: "stall" });
-    const impatient = new OpenAI({
-      baseURL: `${upstream.url}/v1`,
-      apiKey: "test",
-      maxRetries: 0,
-      timeout: 100,
-    });
-    await assert.rejects(
-      impatient.chat.completions.create({ model: "m", messages }),
-      OpenAI.APIConnectionTimeoutError,
-    );
+    // A server of its own: on a loaded machine the timed-out request may reach it after this test ends,
+    // and must not consume another test's queue.
+    const stalling = await startFakeUpstream({ script: [{ fault: "stall" }] });
+    try {
+      const impatient = new OpenAI({
+        baseURL: `${stalling.url}/v1`,
+        apiKey: "test",
+        maxRetries: 0,
+        timeout: 100,
+      });
+      await assert.rejects(
+        impatient.chat.completions.create({ model: "m", messages }),
+        OpenAI.APIConnectionTimeoutError,
+      );
+    } finally {
+      await stalling.close();
+    }
   });
 
   test("a malformed body gets a 400 in the wire's error shape and does not consume the queue", async () => {
