@@ -10,6 +10,8 @@ import { LlmError } from "./errors.ts";
 let upstream: FakeUpstream;
 before(async () => {
   upstream = await startFakeUpstream();
+  // Load the provider once, so a slow first import on a busy machine never counts against a 1 s timeout.
+  await createLlm(configOf({}), noWait).complete(ask);
 });
 after(() => upstream.close());
 beforeEach(() => upstream.reset());
