@@ -64,6 +64,7 @@ export function collectLayers(
       mcp: new Map(),
       kubernetes: new Map(),
       model_routing: new Map(),
+      gateway: new Map(),
     },
     present: new Set(),
     llm: new Map(),
@@ -248,6 +249,7 @@ function collectFile(
       case "mcp":
       case "kubernetes":
       case "model_routing":
+      case "gateway":
         into.present.add(name);
         assignFields(into.plain[name], value, name, [name], fieldNames(plainSectionSchemas[name]));
         break;

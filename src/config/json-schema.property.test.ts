@@ -30,6 +30,7 @@ function arbitraryFor(field: JsonSchema, key: string): fc.Arbitrary<unknown> {
   if (key === "fallbacks") return fc.constant([]);
   if (field.$ref === "#/definitions/llm") return tableOf(definitions.llm as JsonSchema);
   if (field.const !== undefined) return fc.constant(field.const);
+  if (Array.isArray(field.enum)) return fc.constantFrom(...(field.enum as unknown[]));
   const options = (field.anyOf ?? field.oneOf) as JsonSchema[] | undefined;
   if (options) return fc.oneof(...options.map((option) => arbitraryFor(option, key)));
   switch (field.type) {

@@ -68,6 +68,7 @@ describe("config.schema.json", () => {
       "mcp",
       "kubernetes",
       "extended",
+      "gateway",
     ]);
   });
 

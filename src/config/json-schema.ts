@@ -7,6 +7,7 @@ import {
   agentSchema,
   condenserSchema,
   coreSchema,
+  gatewaySchema,
   kubernetesSchema,
   llmSchema,
   mcpSchema,
@@ -35,6 +36,8 @@ export const SECTION_DESCRIPTIONS = {
   mcp: "Model Context Protocol servers.",
   kubernetes: "OpenHands' Kubernetes runtime.",
   extended: "Free-form settings for extensions: any keys.",
+  gateway:
+    "`llmconf serve`: the OpenAI-compatible gateway that serves every named config as a model (llmconf).",
 } as const;
 
 /** A section of the schema, in the order OpenHands processes them. */
@@ -253,6 +256,7 @@ export function createConfigJsonSchema(): JsonSchema {
     mcp: plainSection("mcp", mcpSchema),
     kubernetes: plainSection("kubernetes", kubernetesSchema),
     extended: { description: SECTION_DESCRIPTIONS.extended, type: "object" },
+    gateway: plainSection("gateway", gatewaySchema),
   };
   return {
     $schema: JSON_SCHEMA_DRAFT,

@@ -15,6 +15,7 @@ import type {
   ResolvedAgentConfig,
   ResolvedCondenserConfig,
   ResolvedCoreConfig,
+  ResolvedGatewayConfig,
   ResolvedKubernetesConfig,
   ResolvedLlmConfig,
   ResolvedMcpConfig,
@@ -56,6 +57,8 @@ export interface Config {
   readonly mcp: Readonly<ResolvedMcpConfig>;
   readonly kubernetes: Readonly<ResolvedKubernetesConfig>;
   readonly model_routing: Readonly<ResolvedModelRoutingConfig>;
+  /** `[gateway]`: the settings of `llmconf serve`. */
+  readonly gateway: Readonly<ResolvedGatewayConfig>;
   readonly extended: Readonly<Record<string, unknown>>;
   /** The name of the config agents without `llm_config` use: `llm`, or the `-l` choice. */
   readonly defaultLlmName: string;
@@ -239,6 +242,7 @@ function createConfig(
     mcp: resolution.mcp,
     kubernetes: resolution.kubernetes,
     model_routing: resolution.model_routing,
+    gateway: resolution.gateway,
     extended: resolution.extended,
     defaultLlmName,
     files,

@@ -17,6 +17,7 @@ import {
   type ResolvedAgentConfig,
   type ResolvedCondenserConfig,
   type ResolvedCoreConfig,
+  type ResolvedGatewayConfig,
   type ResolvedKubernetesConfig,
   type ResolvedLlmConfig,
   type ResolvedMcpConfig,
@@ -53,6 +54,7 @@ export interface Resolution {
   mcp: ResolvedMcpConfig;
   kubernetes: ResolvedKubernetesConfig;
   model_routing: ResolvedModelRoutingConfig;
+  gateway: ResolvedGatewayConfig;
   extended: Record<string, unknown>;
   llms: Record<string, ResolvedLlmConfig>;
   agents: Record<string, ResolvedAgentConfig>;
@@ -134,6 +136,7 @@ export function resolveCollected(collected: CollectedConfig, cli: CliOverrides, 
   const llmNames = Object.keys(llms);
 
   checkFallbacks(collected, llms, issues);
+  checkGatewayKeys(collected, llmNames, issues);
 
   // Agents: the base, then each named section overlaid on it; their llm_config must name a config.
   const agents: Record<string, ResolvedAgentConfig> = {};
@@ -234,6 +237,7 @@ export function resolveCollected(collected: CollectedConfig, cli: CliOverrides, 
     mcp: sections.mcp as ResolvedMcpConfig,
     kubernetes: sections.kubernetes as ResolvedKubernetesConfig,
     model_routing: modelRouting,
+    gateway: sections.gateway as ResolvedGatewayConfig,
     extended,
     llms,
     agents,
@@ -393,6 +397,22 @@ function checkLlmName(
     suggestion,
   });
   return false;
+}
+
+/** Every config a `[gateway]` key names must exist (`*` stands for all of them). */
+function checkGatewayKeys(collected: CollectedConfig, llmNames: readonly string[], issues: PendingIssue[]) {
+  const assigned = collected.plain.gateway.get("keys");
+  if (assigned === undefined || !Array.isArray(assigned.value)) return;
+  const origin = issueOrigin(assigned.source);
+  assigned.value.forEach((entry: unknown, index) => {
+    const configs = (entry as { configs?: unknown } | null)?.configs;
+    if (!Array.isArray(configs)) return;
+    configs.forEach((name: unknown, position) => {
+      if (typeof name !== "string" || name === "*") return;
+      const path = [...origin.path, index, "configs", position];
+      checkLlmName(name, llmNames, { file: origin.file, path }, "gateway", "keys", issues);
+    });
+  });
 }
 
 /** Every `fallbacks` name must exist; explicit self-references and cycles are errors. */

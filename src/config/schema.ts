@@ -19,6 +19,7 @@ export const SECRET_FIELDS: ReadonlySet<string> = new Set([
   "aws_secret_access_key",
   "search_api_key",
   "jwt_secret",
+  "key",
 ]);
 
 /** The default `log_completions_folder`, made absolute against the working directory at load. */
@@ -186,6 +187,12 @@ export const llmSchema = z.object({
     .array(z.string())
     .default([])
     .describe("Named configs to try in order when this one fails after its retries (llmconf)."),
+  pinned_params: z
+    .array(z.enum(["temperature", "top_p", "max_output_tokens", "seed", "reasoning_effort"]))
+    .default([])
+    .describe(
+      "Gateway (llmconf): fields whose config value wins over the client's request value (`max_output_tokens` pins the request's `max_tokens`); every other field is only a default.",
+    ),
 });
 
 /** `[condenser]` and the `condenser` field of an agent: how history is shortened. */
@@ -560,6 +567,65 @@ export const mcpSchema = z.object({
     .describe("Local servers started as processes: `{ name, command, args, env }` tables."),
 });
 
+/** One client key of `[gateway]`: the configs it may use and its spend budget. */
+export const gatewayKeySchema = z.strictObject({
+  key: z
+    .string()
+    .min(8, "must be at least 8 characters")
+    .describe("The key clients send as `Authorization: Bearer <key>`. Secret."),
+  name: z
+    .string()
+    .nullable()
+    .default(null)
+    .describe("A name for logs and the ledger (default: a fingerprint of the key)."),
+  configs: z
+    .array(z.string())
+    .default(["*"])
+    .describe("The LLM configs this key may use (`*`: every config)."),
+  max_budget: laxFloat()
+    .pipe(z.number().min(0))
+    .nullable()
+    .default(null)
+    .describe("Spend limit of this key in USD, over the ledger's whole history (unset: no limit)."),
+});
+
+/** `[gateway]`: `llmconf serve`, the OpenAI-compatible gateway (llmconf). */
+export const gatewaySchema = z.object({
+  host: z
+    .string()
+    .default("127.0.0.1")
+    .describe("Address to listen on; a non-loopback address needs `keys`."),
+  port: laxInt()
+    .pipe(z.int().min(0).max(65535))
+    .default(4000)
+    .describe("Port to listen on (0: any free port)."),
+  keys: z
+    .array(gatewayKeySchema)
+    .default([])
+    .describe(
+      'Client keys, `[{ key = "${TEAM_KEY}", configs = ["gpt3"], max_budget = 5.0 }]`; none: no authentication (loopback only).',
+    ),
+  max_body_bytes: laxInt()
+    .pipe(z.int().min(1024))
+    .default(10_485_760)
+    .describe("Largest request body accepted, in bytes (larger: HTTP 413)."),
+  max_concurrent_requests: laxInt()
+    .pipe(z.int().min(1))
+    .default(256)
+    .describe("Requests served at once; more are refused with HTTP 429."),
+  shutdown_grace_seconds: laxFloat()
+    .pipe(z.number().min(0))
+    .default(10)
+    .describe("On SIGTERM/SIGINT, how long in-flight requests may run before connections are closed."),
+  ledger_file: z
+    .string()
+    .default("logs/gateway-spend.jsonl")
+    .describe(
+      "Append-only spend ledger per key; survives restarts (relative: against the working directory).",
+    ),
+  access_log: laxBool().default(true).describe("Print one JSON line per request (no prompts, no keys)."),
+});
+
 /** Every top-level section, in the order OpenHands processes them. */
 export const SECTION_NAMES = [
   "core",
@@ -572,6 +638,7 @@ export const SECTION_NAMES = [
   "kubernetes",
   "condenser",
   "extended",
+  "gateway",
 ] as const;
 
 /** A top-level section name. */
@@ -585,6 +652,7 @@ export const plainSectionSchemas = {
   mcp: mcpSchema,
   kubernetes: kubernetesSchema,
   model_routing: modelRoutingSchema,
+  gateway: gatewaySchema,
 } as const;
 
 /** A plain section with a fixed set of fields. */
@@ -601,6 +669,7 @@ export const ENV_PREFIXES: Readonly<Record<PlainSectionName | "llm" | "agent" | 
   mcp: "MCP_",
   kubernetes: "KUBERNETES_",
   model_routing: "MODEL_ROUTING_",
+  gateway: "GATEWAY_",
 };
 
 /** An LLM config after inheritance, environment, CLI flags and derived defaults. */
@@ -621,6 +690,11 @@ export type ResolvedMcpConfig = z.output<typeof mcpSchema>;
 export type ResolvedKubernetesConfig = z.output<typeof kubernetesSchema>;
 /** The `[model_routing]` settings. */
 export type ResolvedModelRoutingConfig = z.output<typeof modelRoutingSchema>;
+
+/** The `[gateway]` settings. */
+export type ResolvedGatewayConfig = z.output<typeof gatewaySchema>;
+/** One client key of `[gateway]`. */
+export type ResolvedGatewayKey = z.output<typeof gatewayKeySchema>;
 
 /** The field names of an object schema: the did-you-mean candidates for its keys. */
 export function fieldNames(schema: z.ZodObject): string[] {
