@@ -22,6 +22,10 @@ const COMMANDS: Record<string, { load: Loader; summary: string }> = {
   "config schema": { load: () => import("./commands/config-schema.ts"), summary: "print the JSON Schema" },
   "config init": { load: () => import("./commands/config-init.ts"), summary: "write a starter config.toml" },
   complete: { load: () => import("./commands/complete.ts"), summary: "send one prompt with an LLM config" },
+  serve: {
+    load: () => import("./commands/serve.ts"),
+    summary: "serve every named config as a model behind the OpenAI API",
+  },
 };
 
 const HELP = `llmconf: named LLM configurations (OpenHands-compatible config.toml)

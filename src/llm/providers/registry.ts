@@ -254,3 +254,61 @@ async function createCompatible(
     openAiCompatible: true,
   };
 }
+
+/** Where an OpenAI-wire config sends its chat completions, and with which credentials. */
+export interface OpenAiEndpoint {
+  /** The chat-completions URL. */
+  url: string;
+  /** The model id the upstream expects (prefix removed). */
+  modelId: string;
+  /** Headers to send: authorization and attribution; they carry the key, so never log them. */
+  headers: Record<string, string>;
+  /** Whether the host is api.openai.com (it takes `max_completion_tokens`). */
+  official: boolean;
+}
+
+/**
+ * The chat-completions endpoint of a config whose upstream speaks the OpenAI wire format itself
+ * (OpenAI, a `base_url` OpenAI-compatible server, groq, deepseek, xai, openrouter, ollama); undefined
+ * for every other provider. Throws a `missing_api_key` error when a key the host needs is missing.
+ * @example findOpenAiEndpoint(config, "gpt3", process.env)?.url // "https://api.openai.com/v1/chat/completions"
+ */
+export function findOpenAiEndpoint(
+  config: Readonly<ResolvedLlmConfig>,
+  configName: string,
+  env: Readonly<Record<string, string | undefined>>,
+): OpenAiEndpoint | undefined {
+  const choice = inferProvider(config.model, config.custom_llm_provider);
+  if (!choice.ok) return undefined;
+  const { provider, modelId } = choice;
+  const setup: ProviderSetup = { config, configName, fetch: globalThis.fetch, env };
+  const baseURL = config.base_url ? trimSlash(config.base_url) : undefined;
+  let base: string;
+  let apiKey: string | undefined;
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  if (provider === "openai") {
+    base = baseURL ?? "https://api.openai.com/v1";
+    apiKey = baseURL === undefined ? requireApiKey(setup, provider) : findApiKey(setup, provider);
+  } else if (provider === "ollama") {
+    const root = trimSlash(
+      config.ollama_base_url ?? baseURL ?? (compatibleHosts.ollama as CompatibleHost).baseUrl,
+    );
+    base = root.endsWith("/v1") ? root : `${root}/v1`;
+  } else if (provider in compatibleHosts) {
+    base = baseURL ?? (compatibleHosts[provider] as CompatibleHost).baseUrl;
+    apiKey = requireApiKey(setup, provider);
+    if (provider === "openrouter") {
+      headers["http-referer"] = config.openrouter_site_url;
+      headers["x-title"] = config.openrouter_app_name;
+    }
+  } else {
+    return undefined;
+  }
+  if (apiKey !== undefined) headers.authorization = `Bearer ${apiKey}`;
+  return {
+    url: `${base}/chat/completions`,
+    modelId,
+    headers,
+    official: baseURL === undefined && provider === "openai",
+  };
+}

@@ -1,0 +1,82 @@
+/**
+ * The translated path: a chat call run through the LLM runtime (`createLlm`), so any provider the
+ * runtime speaks (Anthropic, Gemini, Bedrock, ...) answers, with its retries, fallbacks, limits,
+ * completion logs and costs. A stream is started here and its first delta awaited, so a failure
+ * before any byte reached the client is still an HTTP error rather than a broken stream.
+ */
+import type { Config } from "../config/load.ts";
+import type { ResolvedLlmConfig } from "../config/schema.ts";
+import { type Completion, createLlm, type LlmEvent, type StreamDelta } from "../llm/index.ts";
+import type { ChatCall } from "./chat-call.ts";
+import { applyRequestParams } from "./params.ts";
+
+/** What a runtime call needs besides the request. */
+export interface RuntimeContext {
+  configName: string;
+  config: Readonly<ResolvedLlmConfig>;
+  loaded: Pick<Config, "getLlmConfig">;
+  env: Readonly<Record<string, string | undefined>>;
+  signal: AbortSignal;
+}
+
+/** Progress of a runtime call: attempts so far, the config being tried, time spent in the runtime. */
+export interface RuntimeProgress {
+  attempts: number;
+  currentConfig: string;
+  currentModel: string;
+  /** Total time of the runtime call, once it answered. */
+  upstreamMs: number | undefined;
+}
+
+/** A started stream: the first delta (or done), the rest, and the final completion. */
+export interface StartedStream {
+  first: IteratorResult<StreamDelta>;
+  rest: AsyncIterator<StreamDelta>;
+  completion: Promise<Completion>;
+}
+
+function createClient(call: ChatCall, context: RuntimeContext, progress: RuntimeProgress) {
+  const onEvent = (event: LlmEvent) => {
+    if (event.type === "request") {
+      progress.attempts += 1;
+      progress.currentConfig = event.configName;
+      progress.currentModel = event.model;
+    } else if (event.type === "response") progress.upstreamMs = event.latencyMs;
+  };
+  return createLlm(context.config, {
+    name: context.configName,
+    // Fallbacks answer the same request: its parameters apply to them too, under their own pins.
+    resolveConfig: (name) => applyRequestParams(context.loaded.getLlmConfig(name), call.params).config,
+    env: context.env,
+    signal: context.signal,
+    onEvent,
+  });
+}
+
+/** A new progress record for a call to a config. */
+export function startProgress(configName: string, model: string): RuntimeProgress {
+  return { attempts: 0, currentConfig: configName, currentModel: model, upstreamMs: undefined };
+}
+
+/** Runs a non-streaming call; rejects with an `LlmError`. */
+export function completeWithRuntime(
+  call: ChatCall,
+  context: RuntimeContext,
+  progress: RuntimeProgress,
+): Promise<Completion> {
+  const llm = createClient(call, context, progress);
+  return llm.complete({ messages: call.messages, tools: call.tools, toolChoice: call.toolChoice });
+}
+
+/** Starts a streaming call and waits for its first delta; rejects with an `LlmError`. */
+export async function streamWithRuntime(
+  call: ChatCall,
+  context: RuntimeContext,
+  progress: RuntimeProgress,
+): Promise<StartedStream> {
+  const llm = createClient(call, context, progress);
+  const stream = llm.stream({ messages: call.messages, tools: call.tools, toolChoice: call.toolChoice });
+  const rest = stream[Symbol.asyncIterator]();
+  const first = await rest.next();
+  return { first, rest, completion: stream.completion };
+}
