@@ -47,7 +47,7 @@ test("explain --llm prints a plain table without colour when stdout is not a ter
     /^model +gpt-3\.5-turbo +examples\/custom-configs\.toml:12 \[llm\.gpt3\] +overridden$/m,
   );
   assert.match(result.stdout, /^api_key +\*{10} +examples\/custom-configs\.toml:7 \[llm\] +inherited$/m);
-  assert.match(result.stdout, /^37 more fields at their defaults \(--all shows them\)$/m);
+  assert.match(result.stdout, /^38 more fields at their defaults \(--all shows them\)$/m);
   const all = await run(["config", "explain", "--config-file", CUSTOM, "--llm", "gpt3", "--all"]);
   assert.match(all.stdout, /^top_p +1 +default +default$/m);
 });

@@ -73,7 +73,7 @@ export function fromLlmError(error: LlmError, attempts: number): GatewayError {
   const tried = (error as LlmError & { previous?: readonly LlmError[] }).previous;
   const chain =
     tried === undefined ? "" : ` after fallbacks ${tried.map((item) => `"${item.configName}"`).join(", ")}`;
-  const what = `${status === undefined ? "" : `${status} `}${last.kind.replaceAll("_", " ")}`;
+  const what = `${status === undefined ? "" : `${status} `}${last.kind === "server" ? "server error" : last.kind.replaceAll("_", " ")}`;
   const message = `config "${error.configName}" (model ${error.model}) failed${chain} after ${attempts} attempt${attempts === 1 ? "" : "s"}: upstream ${what}`;
   return new GatewayError(message, { status: 502, type: "upstream_error", code: `upstream_${error.kind}` });
 }
