@@ -13,7 +13,13 @@ import { findOpenAiEndpoint } from "../llm/providers/registry.ts";
 import type { AccessRecord } from "./access-log.ts";
 import { authorize, type ClientKey } from "./auth.ts";
 import { fromLlmError, GatewayError } from "./errors.ts";
-import { buildUpstreamBody, canForward, forwardChat } from "./forward.ts";
+import {
+  buildUpstreamBody,
+  canForward,
+  createForwardRoute,
+  type ForwardRoute,
+  forwardChat,
+} from "./forward.ts";
 import type { GatewayResponse } from "./http.ts";
 import type { SpendStore } from "./ledger.ts";
 import { type ChatHead, createChunkRenderer, renderChatCompletion, toChatCall } from "./openai-chat.ts";
@@ -82,15 +88,32 @@ export async function serveChat(
   const base = loaded.getLlmConfig(configName);
   record.model = base.model;
   const { config } = applyRequestParams(base, head.params);
+  const route = canForward(config, json) ? routeOf(base, configName, context.env) : undefined;
+  return route === undefined
+    ? serveTranslated(json, head, configName, config, context)
+    : serveForwarded(json, head, configName, config, route, context);
+}
+
+// Per loaded config (a reload makes new objects): where its fast path goes, worked out once.
+const routes = new WeakMap<object, ForwardRoute | null>();
+
+function routeOf(
+  base: Readonly<ResolvedLlmConfig>,
+  configName: string,
+  env: Readonly<Record<string, string | undefined>>,
+): ForwardRoute | undefined {
+  const known = routes.get(base);
+  if (known !== undefined) return known ?? undefined;
   let endpoint: ReturnType<typeof findOpenAiEndpoint>;
   try {
-    endpoint = canForward(config, json) ? findOpenAiEndpoint(config, configName, context.env) : undefined;
+    endpoint = findOpenAiEndpoint(base, configName, env);
   } catch (thrown) {
+    // A missing key is not cached: the environment of a reload may provide it.
     throw fromLlmError(thrown as LlmError, 0);
   }
-  return endpoint === undefined
-    ? serveTranslated(json, head, configName, config, context)
-    : serveForwarded(json, head, configName, config, endpoint, context);
+  const route = endpoint === undefined ? null : createForwardRoute(endpoint, base.model);
+  routes.set(base, route);
+  return route ?? undefined;
 }
 
 function charge(
@@ -112,18 +135,18 @@ async function serveForwarded(
   head: ChatHead,
   configName: string,
   config: Readonly<ResolvedLlmConfig>,
-  endpoint: NonNullable<ReturnType<typeof findOpenAiEndpoint>>,
+  route: ForwardRoute,
   context: ChatEnvironment,
 ): Promise<GatewayResponse> {
   const { record } = context;
   record.fastPath = true;
-  const body = buildUpstreamBody(json, head, config, endpoint);
+  const body = buildUpstreamBody(json, head, config, route);
   let forwarded: Awaited<ReturnType<typeof forwardChat>>;
   try {
     forwarded = await forwardChat(body, head, {
       configName,
       config,
-      endpoint,
+      route,
       dispatcher: context.dispatcher,
       signal: context.signal,
       now: context.now,

@@ -6,12 +6,7 @@ import { readChatHead } from "./openai-chat.ts";
 
 const config = (fields: Record<string, unknown> = {}) =>
   llmSchema.parse({ model: "openai/served", ...fields });
-const endpoint = {
-  url: "http://127.0.0.1:1/v1/chat/completions",
-  modelId: "served",
-  headers: {},
-  official: false,
-};
+const endpoint = { modelId: "served", official: false, acceptsSampling: true, reasoningEffort: false };
 
 describe("the fast path", () => {
   test("reads the last usage object of a response without parsing the rest", () => {

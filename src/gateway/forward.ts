@@ -40,11 +40,36 @@ export interface Forwarded {
   outcome: Promise<ForwardOutcome>;
 }
 
+/** An endpoint with what the fast path needs to know of its model, worked out once per config. */
+export interface ForwardRoute extends OpenAiEndpoint {
+  origin: string;
+  path: string;
+  /** The model takes temperature and top_p (reasoning models do not). */
+  acceptsSampling: boolean;
+  /** The model takes reasoning_effort. */
+  reasoningEffort: boolean;
+  /** Values that must never appear in an error message: the credentials in the headers. */
+  secrets: string[];
+}
+
+/** The route of an endpoint for a config's model. */
+export function createForwardRoute(endpoint: OpenAiEndpoint, model: string): ForwardRoute {
+  const url = new URL(endpoint.url);
+  return {
+    ...endpoint,
+    origin: url.origin,
+    path: url.pathname,
+    acceptsSampling: acceptsSamplingParameters(model),
+    reasoningEffort: getModelFeatures(model).reasoningEffort,
+    secrets: Object.values(endpoint.headers).map((value) => value.replace(/^Bearer /, "")),
+  };
+}
+
 /** What the forwarder needs besides the request. */
 export interface ForwardContext {
   configName: string;
   config: Readonly<ResolvedLlmConfig>;
-  endpoint: OpenAiEndpoint;
+  route: ForwardRoute;
   dispatcher: Dispatcher;
   signal: AbortSignal;
   now: () => number;
@@ -69,7 +94,7 @@ export function buildUpstreamBody(
   json: Json,
   head: ChatHead,
   config: Readonly<ResolvedLlmConfig>,
-  endpoint: OpenAiEndpoint,
+  endpoint: Pick<ForwardRoute, "modelId" | "official" | "acceptsSampling" | "reasoningEffort">,
 ): Json {
   const body: Json = { ...json, model: endpoint.modelId };
   const pinned = new Set<string>(config.pinned_params);
@@ -77,7 +102,7 @@ export function buildUpstreamBody(
     if (value === null || value === undefined) return;
     if (pinned.has(param) || body[key] === undefined || body[key] === null) body[key] = value;
   };
-  if (acceptsSamplingParameters(config.model)) {
+  if (endpoint.acceptsSampling) {
     put("temperature", "temperature", config.temperature);
     put("top_p", "top_p", config.top_p);
   }
@@ -91,8 +116,7 @@ export function buildUpstreamBody(
     body[maxKey] = config.max_output_tokens;
   }
   put("seed", "seed", config.seed);
-  if (getModelFeatures(config.model).reasoningEffort)
-    put("reasoning_effort", "reasoning_effort", config.reasoning_effort);
+  if (endpoint.reasoningEffort) put("reasoning_effort", "reasoning_effort", config.reasoning_effort);
   if (config.top_k !== null && !endpoint.official) put("top_k", "top_k", config.top_k);
   for (const [key, value] of Object.entries(findCompletionKwargs(config) ?? {}))
     if (!(key in body)) body[key] = value;
@@ -111,9 +135,8 @@ export async function forwardChat(
   head: ChatHead,
   context: ForwardContext,
 ): Promise<Forwarded> {
-  const { config, configName, endpoint, signal, now } = context;
+  const { config, configName, route, signal, now } = context;
   const text = JSON.stringify(upstreamBody);
-  const secrets = Object.values(endpoint.headers).map((value) => value.replace(/^Bearer /, ""));
   const timeoutMs = config.timeout !== null && config.timeout > 0 ? config.timeout * 1000 : 300_000;
   const started = now();
   const errorContext = { configName, model: config.model };
@@ -122,10 +145,10 @@ export async function forwardChat(
       let response: Dispatcher.ResponseData;
       try {
         response = await context.dispatcher.request({
-          origin: new URL(endpoint.url).origin,
-          path: new URL(endpoint.url).pathname,
+          origin: route.origin,
+          path: route.path,
           method: "POST",
-          headers: endpoint.headers,
+          headers: route.headers,
           body: text,
           signal,
           headersTimeout: timeoutMs,
@@ -136,7 +159,7 @@ export async function forwardChat(
       }
       if (response.statusCode >= 400) {
         const detail = await response.body.text().catch(() => "");
-        throw statusError(response.statusCode, response.headers, detail, errorContext, secrets);
+        throw statusError(response.statusCode, response.headers, detail, errorContext, route.secrets);
       }
       const contentType = String(response.headers["content-type"] ?? "application/json");
       try {
