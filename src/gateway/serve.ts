@@ -187,18 +187,27 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   };
 }
 
-/** The body, or undefined when it is larger than `limit` bytes. */
-async function readBody(request: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+/** The body, or undefined when it is larger than `limit` bytes (the rest is read and dropped). */
+function readBody(request: IncomingMessage, limit: number): Promise<Buffer | undefined> {
   const declared = Number(request.headers["content-length"]);
-  if (Number.isFinite(declared) && declared > limit) return undefined;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > limit) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+  if (Number.isFinite(declared) && declared > limit) return Promise.resolve(undefined);
+  // Events rather than an async iterator: one fewer promise per chunk on the hot path.
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) chunks.push(chunk);
+      else {
+        request.removeListener("data", onData);
+        request.resume();
+        resolve(undefined);
+      }
+    };
+    request.on("data", onData);
+    request.once("end", () => resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)));
+    request.once("error", reject);
+  });
 }
 
 async function writeResponse(
