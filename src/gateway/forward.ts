@@ -35,7 +35,7 @@ export interface Forwarded {
   attempts: number;
   /** Time spent waiting on the upstream up to the first byte (or the whole body when not streamed). */
   upstreamMs: number;
-  body: Buffer | AsyncIterable<string>;
+  body: Buffer | AsyncIterable<Buffer | string>;
   /** Settles when the body has been read to its end (or failed). */
   outcome: Promise<ForwardOutcome>;
 }
@@ -210,38 +210,47 @@ function costOf(config: Readonly<ResolvedLlmConfig>, usage: Usage | undefined): 
   return usage === undefined ? null : computeCost(config.model, usage, config).usd;
 }
 
+const EVENT_END = Buffer.from("\n\n");
+const USAGE_MARK = Buffer.from('"usage":{');
+const EMPTY_CHOICES = Buffer.from('"choices":[]');
+const DATA = Buffer.from("data:");
+
 /**
- * Relays server-sent events as whole events, noting the usage and dropping the usage-only chunk when
- * the client did not ask for it. An upstream that fails mid-stream ends the stream with an error event.
+ * Relays server-sent events as whole events, bytes untouched: only an event carrying a usage object
+ * is decoded, to note the usage, and dropped when it is the usage-only chunk the client did not ask
+ * for. An upstream that fails mid-stream ends the stream with an error event.
  */
 async function* relayEvents(
   iterator: AsyncIterator<Buffer>,
   first: IteratorResult<Buffer>,
   dropUsage: boolean,
   done: (usage: Usage | undefined) => void,
-): AsyncGenerator<string> {
-  const decoder = new TextDecoder();
-  let pending = "";
+): AsyncGenerator<Buffer | string> {
+  let carry: Buffer | undefined;
   let usage: Usage | undefined;
   let finished = false;
   try {
     for (let next = first; !next.done; next = await iterator.next()) {
-      pending += decoder.decode(next.value, { stream: true });
-      const end = pending.lastIndexOf("\n\n");
-      if (end < 0) continue;
-      let complete = pending.slice(0, end + 2);
-      pending = pending.slice(end + 2);
-      const at = complete.indexOf('"usage":{');
-      if (at >= 0) {
-        const start = complete.lastIndexOf("data:", at);
-        const stop = complete.indexOf("\n\n", at);
-        usage = extractUsage(complete.slice(start, stop));
-        if (dropUsage && complete.slice(start, stop).includes('"choices":[]'))
-          complete = complete.slice(0, start) + complete.slice(stop + 2);
+      const bytes = carry === undefined ? next.value : Buffer.concat([carry, next.value]);
+      const end = bytes.lastIndexOf(EVENT_END);
+      if (end < 0) {
+        carry = bytes;
+        continue;
       }
-      if (complete !== "") yield complete;
+      carry = end + 2 < bytes.length ? bytes.subarray(end + 2) : undefined;
+      let complete = bytes.subarray(0, end + 2);
+      const at = complete.indexOf(USAGE_MARK);
+      if (at >= 0) {
+        const eventStart = Math.max(0, complete.lastIndexOf(DATA, at));
+        const eventEnd = complete.indexOf(EVENT_END, at);
+        const event = complete.subarray(eventStart, eventEnd);
+        usage = extractUsage(event.toString("utf8"));
+        if (dropUsage && event.includes(EMPTY_CHOICES))
+          complete = Buffer.concat([complete.subarray(0, eventStart), complete.subarray(eventEnd + 2)]);
+      }
+      if (complete.length > 0) yield complete;
     }
-    if (pending !== "") yield pending;
+    if (carry !== undefined) yield carry;
     finished = true;
   } catch {
     yield `data: ${JSON.stringify({ error: { message: "the upstream connection failed in the middle of the stream", type: "upstream_error", param: null, code: "upstream_connection" } })}\n\n`;
