@@ -162,6 +162,38 @@ test("complete reports an unset ${VAR} of the config it uses in one line and exi
   );
 });
 
+test("a file with one config per provider works with only the key of the provider used", async () => {
+  const other = mkdtempSync(join(tmpdir(), "llmconf-complete-providers-"));
+  writeFileSync(
+    join(other, "config.toml"),
+    `[llm]
+model = "openai/fake-model"
+base_url = "${upstream.url}/v1"
+api_key = "\${LLMCONF_E2E_OPENAI_KEY}"
+num_retries = 1
+
+[llm.claude]
+model = "anthropic/claude-3-5-sonnet-20241022"
+base_url = "${upstream.url}"
+api_key = "\${LLMCONF_E2E_ANTHROPIC_KEY}"
+num_retries = 1
+`,
+  );
+  const claude = await run(["-l", "claude", "hi"], {
+    cwd: other,
+    env: { LLMCONF_E2E_ANTHROPIC_KEY: "sk-ant-e2e" },
+  });
+  assert.equal(claude.code, 0, claude.stderr);
+  assert.equal(claude.stdout, "echo: hi\n");
+  const openai = await run(["hi"], { cwd: other, env: { LLMCONF_E2E_ANTHROPIC_KEY: "sk-ant-e2e" } });
+  assert.equal(openai.code, 1);
+  assert.match(
+    openai.stderr,
+    /^config\.toml:4:1: error: LLM config "llm" cannot be used: environment variable LLMCONF_E2E_OPENAI_KEY is not set/,
+  );
+  assert.equal(upstream.requests.length, 1);
+});
+
 test("complete without a prompt is a usage error (exit 2)", async () => {
   const result = await run([]);
   assert.equal(result.code, 2);
