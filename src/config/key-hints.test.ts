@@ -64,6 +64,26 @@ describe("renamed legacy keys are errors whose did-you-mean is the new name", ()
   }
 });
 
+test("keys OpenHands moved or dropped say so", async () => {
+  const errors = await errorsOf(
+    '[core]\nsandbox_timeout = 60\nsandbox_type = "docker"\n[llm]\nembedding_model = "x"\n',
+  );
+  assert.deepEqual(
+    errors.map((issue) => [issue.line, issue.suggestion]),
+    [
+      [2, "[sandbox] timeout"],
+      [3, null],
+      [5, null],
+    ],
+  );
+  assert.match(errors[0]?.message ?? "", /OpenHands moved it; did you mean \[sandbox\] timeout\?/);
+  assert.match(
+    errors[1]?.message ?? "",
+    /OpenHands dropped it \(\[core\] runtime chooses the runtime\); delete it/,
+  );
+  assert.match(errors[2]?.message ?? "", /OpenHands dropped it/);
+});
+
 describe("no wording of the validation library reaches a user", () => {
   const cases: [string, RegExp][] = [
     ['[llm]\ncompletion_kwargs = "x"\n', /expected a table \(got "x"\)/],

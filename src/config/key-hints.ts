@@ -4,6 +4,7 @@
  */
 import {
   agentSchema,
+  DROPPED_KEYS,
   fieldNames,
   KEY_ALIASES,
   llmSchema,
@@ -41,9 +42,16 @@ export function describeUnknownKey(
   known: readonly string[],
 ): { message: string; suggestion: string | null } {
   const unknown = `unknown key "${key}" in [${section}]`;
-  const renamed = RENAMED_KEYS[key];
+  const renamed = Object.hasOwn(RENAMED_KEYS, key) ? RENAMED_KEYS[key] : undefined;
   if (renamed !== undefined && known.includes(renamed))
     return { message: `${unknown}: OpenHands renamed it; did you mean "${renamed}"?`, suggestion: renamed };
+  if (renamed?.startsWith("["))
+    return { message: `${unknown}: OpenHands moved it; did you mean ${renamed}?`, suggestion: renamed };
+  if (Object.hasOwn(DROPPED_KEYS, key))
+    return {
+      message: `${unknown}: OpenHands dropped it (${DROPPED_KEYS[key]}); delete it`,
+      suggestion: null,
+    };
   const close = didYouMean(key, known);
   if (close !== undefined) return { message: `${unknown}; did you mean "${close}"?`, suggestion: close };
   const family = section.split(".")[0] ?? section;

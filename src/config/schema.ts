@@ -707,11 +707,29 @@ export const TABLE_FIELDS = {
   agent: new Set(["condenser", "model_routing", "extended"]),
 } as const;
 
-/** Keys OpenHands renamed: still errors (OpenHands rejects them too), with the new name as the did-you-mean. */
+/**
+ * Keys OpenHands renamed or moved: still errors (OpenHands rejects them too), with the new name as the
+ * did-you-mean (`[section] key` when it moved to another section).
+ */
 export const RENAMED_KEYS: Readonly<Record<string, string>> = {
   codeact_enable_browsing: "enable_browsing",
   codeact_enable_jupyter: "enable_jupyter",
   codeact_enable_llm_editor: "enable_llm_editor",
+  sandbox_timeout: "[sandbox] timeout",
+  sandbox_user_id: "[sandbox] user_id",
+  sandbox_container_image: "[sandbox] base_container_image",
+  persist_sandbox: "[sandbox] keep_runtime_alive",
+  max_chars: "max_message_chars",
+};
+
+/** Keys old OpenHands files still carry that OpenHands has dropped: errors that say so. */
+export const DROPPED_KEYS: Readonly<Record<string, string>> = {
+  sandbox_type: "[core] runtime chooses the runtime",
+  embedding_model: "OpenHands no longer configures embeddings",
+  embedding_base_url: "OpenHands no longer configures embeddings",
+  embedding_deployment_name: "OpenHands no longer configures embeddings",
+  memory_enabled: "OpenHands no longer has agent memory settings",
+  memory_max_threads: "OpenHands no longer has agent memory settings",
 };
 
 /** Names other tools use for our fields: did-you-mean hints when edit distance finds nothing. */
