@@ -9,6 +9,7 @@
  */
 import { Agent, type Dispatcher } from "undici";
 import type { Config } from "../config/load.ts";
+import { inferProvider } from "../llm/index.ts";
 import { type AccessRecord, formatAccessLine } from "./access-log.ts";
 import { authenticate, createKeyTable, type KeyTable, mayUse } from "./auth.ts";
 import { serveChat } from "./chat.ts";
@@ -208,6 +209,11 @@ function errorResponse(error: GatewayError, record: AccessRecord): GatewayRespon
   return jsonResponse(error.status, toOpenAiErrorBody(error), headers);
 }
 
+function providerOf(model: string, custom: string | null): string | null {
+  const choice = inferProvider(model, custom);
+  return choice.ok ? choice.provider : null;
+}
+
 /** `GET /v1/models`: every config a key may use, with its model and provider in extra fields. */
 function listModels(config: Config, allowed: (name: string) => boolean) {
   const data = Object.entries(config.llms)
@@ -218,9 +224,7 @@ function listModels(config: Config, allowed: (name: string) => boolean) {
       created: 0,
       owned_by: "llmconf",
       model: llm.model,
-      provider:
-        llm.custom_llm_provider ??
-        (llm.model.includes("/") ? llm.model.slice(0, llm.model.indexOf("/")) : "openai"),
+      provider: providerOf(llm.model, llm.custom_llm_provider),
     }));
   return { object: "list", data };
 }
