@@ -109,7 +109,7 @@ function collectFile(
       const where = describeKey(key, at);
       issue(
         "malformed_reference",
-        `malformed \${…} reference in "${where}" of [${section}]: ${secret ? "it is not ${NAME} or ${NAME:-default}" : problem}; write $\${ for a literal \${`,
+        `malformed \${…} reference in "${where}" of [${section}]: ${secret || at.some(isCredentialLike) ? "it is not ${NAME} or ${NAME:-default}" : problem}; write $\${ for a literal \${`,
         [...path, ...at],
         section,
         key,
@@ -119,7 +119,7 @@ function collectFile(
     const soft = section === "llm" || section.startsWith("llm.") || section === "mcp";
     for (const { name, at } of expanded.missing) {
       const where = describeKey(key, at);
-      const allowEmpty = secret || SECRET_FIELDS.has(String(at.at(-1)));
+      const allowEmpty = secret || at.some(isCredentialLike);
       const hint = `set it, or write \${${name}:-${allowEmpty ? "" : "default"}}${allowEmpty ? " to allow it empty" : ""}`;
       const blocked =
         section === "mcp"
@@ -343,6 +343,16 @@ function expandDeep(
   }
   return { value, missing: [], malformed: [] };
 }
+
+/**
+ * A key inside a value (a header, an env entry, an MCP server's key) that names a credential: its
+ * text is never echoed, and hints never suggest giving it a default.
+ */
+function isCredentialLike(part: string | number): boolean {
+  return typeof part === "string" && (SECRET_FIELDS.has(part) || CREDENTIAL_NAME.test(part));
+}
+
+const CREDENTIAL_NAME = /key|token|secret|password|authorization|credential/i;
 
 /** A key and a path inside its value, as `servers[0].api_key`. */
 function describeKey(key: string, at: readonly (string | number)[]): string {

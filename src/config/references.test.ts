@@ -142,6 +142,19 @@ describe("malformed references", () => {
     assert.ok(!issue?.message.includes("9f8e7d"));
   });
 
+  test("a credential inside a map neither echoes a malformed value nor gets a default suggested", async () => {
+    const [malformed] = await issuesOf(
+      '[llm]\ncompletion_kwargs = { extra_headers = { Authorization = "Bearer ${tok-9f8e7d" } }\n',
+    );
+    assert.equal(malformed?.code, "malformed_reference");
+    assert.ok(!malformed?.message.includes("9f8e7d"));
+    const [unset] = await issuesOf(
+      '[mcp]\nstdio_servers = [{ name = "gh", command = "gh", env = { GITHUB_TOKEN = "${GH_TOKEN}" } }]\n',
+    );
+    assert.equal(unset?.code, "unset_variable");
+    assert.match(unset?.message ?? "", /\$\{GH_TOKEN:-\} to allow it empty/);
+  });
+
   test("a bare $NAME in a secret field is a warning pointing to ${NAME}", async () => {
     const [issue] = await issuesOf('[llm]\napi_key = "$OPENAI_API_KEY"\n');
     assert.equal(issue?.severity, "warning");
