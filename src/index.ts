@@ -23,6 +23,7 @@ export {
 export { MASK, maskSecrets } from "./config/secrets.ts";
 export type { ValueSource } from "./config/sources.ts";
 export {
+  type CallParameters,
   type ChatMessage,
   type CompleteRequest,
   type Completion,
@@ -42,6 +43,7 @@ export {
   type LlmEvent,
   type LlmMetrics,
   type LlmStream,
+  type ResponseFormat,
   RetriesExhaustedError,
   type StreamDelta,
   TokenLimitError,

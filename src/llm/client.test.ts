@@ -465,3 +465,14 @@ test("mock/echo answers with no key and no network, at zero cost", async () => {
   assert.equal(completion.text, "echo: ping");
   assert.deepEqual(completion.cost, { usd: 0, source: "price-table" });
 });
+
+test("call parameters reach the wire in place of the config's defaults", async () => {
+  const { options } = fakeTimeOptions();
+  const llm = createLlm(configOf({ temperature: 0.1, max_output_tokens: 50 }), options);
+  await llm.complete({
+    ...ask("hi"),
+    parameters: { temperature: 0.7, maxOutputTokens: 12, stopSequences: ["X"] },
+  });
+  const body = bodyOf(0);
+  assert.deepEqual([body.temperature, body.max_tokens, body.stop], [0.7, 12, ["X"]]);
+});

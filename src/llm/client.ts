@@ -33,7 +33,7 @@ import { runWithRetries, type Sleep } from "./retry.ts";
 import { streamCompletion } from "./stream.ts";
 import { checkTokenLimit } from "./token-limit.ts";
 
-export type { CompletionRequest } from "./request.ts";
+export type { CallParameters, CompletionRequest, ResponseFormat } from "./request.ts";
 export type { StreamDelta } from "./response.ts";
 
 /** What a client reports as it works; never carries a secret. */
@@ -225,7 +225,8 @@ export function createLlm(config: Readonly<ResolvedLlmConfig>, options: CreateLl
           );
         } catch (thrown) {
           const error = classify(thrown, context, signal, delivered.any);
-          if (error.kind === "empty_response" && (overrides.temperature ?? config.temperature) === 0) {
+          const temperature = overrides.temperature ?? request.parameters?.temperature ?? config.temperature;
+          if (error.kind === "empty_response" && temperature === 0) {
             // OpenHands: an empty answer at temperature 0 is retried at temperature 1.
             overrides = { temperature: 1 };
             prepared = prepareCall(config, link.name, target, request, overrides, link.facts);

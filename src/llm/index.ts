@@ -6,6 +6,7 @@
  * const { text } = await llm.complete({ messages: [{ role: "user", content: "Hello" }] });
  */
 export {
+  type CallParameters,
   type CompleteRequest,
   type Completion,
   type CompletionRequest,
@@ -15,6 +16,7 @@ export {
   type Llm,
   type LlmEvent,
   type LlmStream,
+  type ResponseFormat,
   type StreamDelta,
 } from "./client.ts";
 export { type CompletionLogRecord, writeCompletionLog } from "./completion-log.ts";

@@ -95,3 +95,44 @@ test("native_tool_calling = false with tools is refused with the reason", () => 
 test("an empty message list is refused before sending", () => {
   assert.throws(() => prepare({ model: "gpt-4o" }, openai, []), /no messages to send/);
 });
+
+test("call parameters override the config's defaults for that call only", () => {
+  const config = llmSchema.parse({
+    model: "gpt-4o",
+    temperature: 0.2,
+    top_p: 0.5,
+    seed: 1,
+    max_output_tokens: 100,
+  });
+  const { options } = prepareCall(config, "test", openai, {
+    messages: hi,
+    parameters: {
+      temperature: 0.9,
+      topP: 0.8,
+      seed: 2,
+      maxOutputTokens: 7,
+      stopSequences: ["END"],
+      presencePenalty: 0.1,
+      frequencyPenalty: 0.3,
+    },
+  });
+  assert.equal(options.temperature, 0.9);
+  assert.equal(options.topP, 0.8);
+  assert.equal(options.seed, 2);
+  assert.equal(options.maxOutputTokens, 7);
+  assert.deepEqual(options.stopSequences, ["END"]);
+  assert.equal(options.presencePenalty, 0.1);
+  assert.equal(options.frequencyPenalty, 0.3);
+  const defaults = prepareCall(config, "test", openai, { messages: hi, parameters: {} }).options;
+  assert.deepEqual([defaults.temperature, defaults.topP, defaults.seed], [0.2, 0.5, 1]);
+  assert.equal(defaults.maxOutputTokens, 100);
+});
+
+test("a call's top_k follows the model's rules like the config's: dropped with a note for OpenAI", () => {
+  const { options, notes } = prepareCall(llmSchema.parse({ model: "gpt-4o" }), "test", openai, {
+    messages: hi,
+    parameters: { topK: 3 },
+  });
+  assert.equal(options.topK, undefined);
+  assert.deepEqual(notes, ["top_k dropped: the OpenAI API has no top_k"]);
+});

@@ -10,12 +10,40 @@ import { acceptsSamplingParameters, getModelFeatures, matchesModelPattern } from
 import { getModelInfo } from "./model-info.ts";
 import { toPrompt, toToolChoice, toTools, truncateMessages } from "./prompt.ts";
 import type { ProviderModel } from "./providers/registry.ts";
+import { sendsResponseSchema, withJsonInstruction } from "./response-format.ts";
+
+/**
+ * Sampling and length values for one call. Each one given replaces the config's default for this call
+ * only; the model's rules still apply (a reasoning model takes no temperature, OpenAI has no top_k).
+ */
+export interface CallParameters {
+  temperature?: number | undefined;
+  topP?: number | undefined;
+  topK?: number | undefined;
+  maxOutputTokens?: number | undefined;
+  seed?: number | undefined;
+  stopSequences?: string[] | undefined;
+  presencePenalty?: number | undefined;
+  frequencyPenalty?: number | undefined;
+}
+
+/**
+ * The shape of the answer: free text (the default), or JSON, checked against `schema` by providers
+ * that take one (OpenAI structured outputs, Anthropic output formats); others are asked for JSON only.
+ */
+export type ResponseFormat =
+  | { type: "text" }
+  | { type: "json"; schema?: Record<string, unknown>; name?: string; description?: string };
 
 /** One completion request, in the OpenAI chat shape. */
 export interface CompletionRequest {
   messages: ChatMessage[];
   tools?: ToolDefinition[] | undefined;
   toolChoice?: ToolChoice | undefined;
+  /** Values that override the config's defaults for this call. */
+  parameters?: CallParameters | undefined;
+  /** @default { type: "text" } */
+  responseFormat?: ResponseFormat | undefined;
   signal?: AbortSignal | undefined;
 }
 
@@ -101,15 +129,21 @@ export function prepareCall(
     );
   }
 
-  const sentMessages = truncateMessages(request.messages, config.max_message_chars);
+  const format = request.responseFormat;
+  const truncated = truncateMessages(request.messages, config.max_message_chars);
+  const instructed = format?.type === "json" && format.schema !== undefined && !sendsResponseSchema(target);
+  const sentMessages = instructed ? withJsonInstruction(truncated, format) : truncated;
+  if (instructed)
+    notes.push(`response schema sent as an instruction: ${provider} gets JSON mode without a schema`);
   const vision = config.disable_vision !== true && info?.supportsVision !== false;
   const cacheControl = config.caching_prompt && features.promptCache && provider === "anthropic";
   const options: LanguageModelV3CallOptions = {
     prompt: toPrompt(sentMessages, { vision, cacheControl, maxMessageChars: 0 }),
   };
 
-  const temperature = overrides.temperature ?? config.temperature;
-  let topP: number | undefined = config.top_p;
+  const parameters = request.parameters ?? {};
+  const temperature = overrides.temperature ?? parameters.temperature ?? config.temperature;
+  let topP: number | undefined = parameters.topP ?? config.top_p;
   if (facts.acceptsSampling) {
     options.temperature = temperature;
     if (provider === "anthropic" && matchesModelPattern(model, claudeNoTopPWithTemperature)) {
@@ -121,18 +155,28 @@ export function prepareCall(
     unsupported("temperature", "reasoning models take no sampling parameters");
     unsupported("top_p", "reasoning models take no sampling parameters");
   }
-  if (config.top_k !== null) {
-    if (openAiCompatible) optionsOf(optionsKey).top_k = config.top_k;
+  const topK = parameters.topK ?? config.top_k;
+  if (topK !== null) {
+    if (openAiCompatible) optionsOf(optionsKey).top_k = topK;
     else if (provider === "openai" || provider === "azure")
       unsupported("top_k", "the OpenAI API has no top_k");
-    else options.topK = config.top_k;
+    else options.topK = topK;
   }
-  if (config.seed !== null) {
+  const seed = parameters.seed ?? config.seed;
+  if (seed !== null) {
     if (provider === "anthropic") unsupported("seed", "the Anthropic API has no seed");
-    else options.seed = config.seed;
+    else options.seed = seed;
   }
-  const maxOutput = config.max_output_tokens ?? info?.maxOutputTokens;
+  const maxOutput = parameters.maxOutputTokens ?? config.max_output_tokens ?? info?.maxOutputTokens;
   if (maxOutput !== undefined) options.maxOutputTokens = maxOutput;
+  if (parameters.stopSequences !== undefined && parameters.stopSequences.length > 0)
+    options.stopSequences = parameters.stopSequences;
+  if (parameters.presencePenalty !== undefined) options.presencePenalty = parameters.presencePenalty;
+  if (parameters.frequencyPenalty !== undefined) options.frequencyPenalty = parameters.frequencyPenalty;
+  if (format?.type === "json") {
+    // The provider packages turn this into their own structured-output request (or plain JSON mode).
+    options.responseFormat = format as NonNullable<LanguageModelV3CallOptions["responseFormat"]>;
+  }
 
   applyReasoningEffort(config, target, features.reasoningEffort, optionsOf, notes);
 
