@@ -96,6 +96,24 @@ export interface Config {
  * config.getLlmConfigForAgent("RepoExplorerAgent").model; // "gpt-4o-mini"
  */
 export async function loadConfig(options: LoadConfigOptions = {}): Promise<Config> {
+  const gathered = gatherConfig(options);
+  const positions = new Map<string, Map<string, Position>>();
+  for (const file of filesToLocate(gathered)) {
+    positions.set(file, await locateKeys(gathered.texts.get(file) as string));
+  }
+  return finishConfig(gathered, (file) => positions.get(file));
+}
+
+/** Everything a load found before problems are located: the resolution, the texts read, the issues. */
+export interface GatheredConfig {
+  resolution: Resolution;
+  texts: Map<string, string>;
+  early: ConfigIssue[];
+  pending: PendingIssue[];
+}
+
+/** The files, layers, environment and resolution of a load: every step that needs no key positions. */
+export function gatherConfig(options: LoadConfigOptions = {}): GatheredConfig {
   const cwd = resolve(options.cwd ?? process.cwd());
   const env = options.env ?? withDotEnv(process.env, cwd);
   const texts = new Map<string, string>();
@@ -120,14 +138,34 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Confi
   pending.push(...applyEnvironment(collected, env));
   const resolution = resolveCollected(collected, options.cli ?? {}, cwd);
   pending.push(...resolution.issues);
+  return { resolution, texts, early, pending };
+}
 
-  const located = await locateIssues(pending, texts);
-  const issues = sortIssues([...early, ...located]);
+/** The files whose key positions the pending issues need. */
+export function filesToLocate(gathered: GatheredConfig): string[] {
+  const files = gathered.pending
+    .filter((issue) => issue.path.length > 0 && gathered.texts.has(issue.file))
+    .map((issue) => issue.file);
+  return [...new Set(files)];
+}
+
+/** Locates the pending issues, then throws one `ConfigError` or returns the `Config`. */
+export function finishConfig(
+  gathered: GatheredConfig,
+  positionsOf: (file: string) => ReadonlyMap<string, Position> | undefined,
+): Config {
+  const located = gathered.pending.map((issue): ConfigIssue => {
+    const positions = issue.path.length > 0 ? positionsOf(issue.file) : undefined;
+    const position = positions === undefined ? undefined : findPosition(positions, issue.path);
+    const { path: _path, ...rest } = issue;
+    return { ...rest, line: position?.line ?? 0, column: position?.column ?? 0 };
+  });
+  const issues = sortIssues([...gathered.early, ...located]);
   if (issues.some((issue) => issue.severity === "error")) throw new ConfigError(issues);
-  const unset = pending
+  const unset = gathered.pending
     .map((issue, index) => ({ path: issue.path, issue: located[index] as ConfigIssue }))
     .filter(({ issue }) => issue.code === "unset_variable");
-  return createConfig(resolution, [...texts.keys()], issues, texts, unset);
+  return createConfig(gathered.resolution, [...gathered.texts.keys()], issues, gathered.texts, unset);
 }
 
 /** `process.env` over the variables of `./.env`, as OpenHands loads them (real variables win). */
@@ -137,23 +175,6 @@ function withDotEnv(env: NodeJS.ProcessEnv, cwd: string): Record<string, string 
   } catch {
     return env;
   }
-}
-
-async function locateIssues(
-  pending: readonly PendingIssue[],
-  texts: ReadonlyMap<string, string>,
-): Promise<ConfigIssue[]> {
-  const located: ConfigIssue[] = [];
-  for (const issue of pending) {
-    const text = texts.get(issue.file);
-    const position =
-      text !== undefined && issue.path.length > 0
-        ? findPosition(await locateKeys(text), issue.path)
-        : undefined;
-    const { path: _path, ...rest } = issue;
-    located.push({ ...rest, line: position?.line ?? 0, column: position?.column ?? 0 });
-  }
-  return located;
 }
 
 function unknownName(kind: "LLM" | "agent", name: string, known: readonly string[]): ConfigError {

@@ -125,12 +125,23 @@ function collectValue(value: AstNode, path: readonly (string | number)[], into: 
 
 const locationCache = new Map<string, Map<string, Position>>();
 
+/** A TOML parser that keeps positions (toml-eslint-parser's `parseTOML`). */
+export type PositionParser = (text: string) => unknown;
+
 /** The position of every table and key of a TOML text, keyed by `pathKey(path)`. */
 export async function locateKeys(text: string): Promise<Map<string, Position>> {
   const cached = locationCache.get(text);
   if (cached) return cached;
+  // Imported on demand: a valid file never needs positions, and the CLI starts faster without it.
   const { parseTOML } = await import("toml-eslint-parser");
-  const ast = parseTOML(text) as unknown as { body: AstNode[] };
+  return locateKeysWith(parseTOML, text);
+}
+
+/** `locateKeys` with the parser given, for callers that must stay synchronous. */
+export function locateKeysWith(parse: PositionParser, text: string): Map<string, Position> {
+  const cached = locationCache.get(text);
+  if (cached) return cached;
+  const ast = parse(text) as { body: AstNode[] };
   const positions = new Map<string, Position>();
   for (const table of ast.body) collect(table.body ?? [], [], positions);
   locationCache.set(text, positions);
