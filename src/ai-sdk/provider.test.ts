@@ -48,6 +48,9 @@ max_input_tokens = 10
 [llm.logged]
 log_completions = true
 log_completions_folder = "${join(dir, "logs")}"
+
+[llm.keyless]
+api_key = "\${NO_SUCH_KEY_FOR_TESTS}"
 `,
   );
 });
@@ -169,8 +172,8 @@ test("the cost is null, not 0, when the model's price is unknown", async () => {
   const unpriced = createConfigProvider({
     config: {
       ...config,
-      getLlmConfig: (name) => ({
-        ...config.getLlmConfig(name),
+      usableLlmConfig: (name) => ({
+        ...config.usableLlmConfig(name),
         input_cost_per_token: null,
         output_cost_per_token: null,
       }),
@@ -188,12 +191,24 @@ test("an unknown config name throws the loader's did-you-mean error at once", ()
     () => llmconf("chep"),
     (error: unknown) =>
       error instanceof ConfigError &&
-      /unknown LLM config "chep"; did you mean "cheap"\? \(defined: llm, cheap, primary, backup, tiny, logged\)/.test(
+      /unknown LLM config "chep"; did you mean "cheap"\? \(defined: llm, cheap, primary, backup, tiny, logged, keyless\)/.test(
         error.message,
       ),
   );
   assert.throws(() => llmconf.languageModel("missng"), ConfigError);
   assert.equal(upstream.requests.length, 0);
+});
+
+test("a config that needs an unset ${VAR} throws, located, when its model is asked for; others still work", async () => {
+  const { llmconf } = providerWith();
+  assert.throws(
+    () => llmconf("keyless"),
+    (error: unknown) => error instanceof ConfigError && /NO_SUCH_KEY_FOR_TESTS/.test(error.message),
+  );
+  assert.equal(
+    (await generateText({ model: llmconf("cheap"), prompt: "still here" })).text,
+    "echo: still here",
+  );
 });
 
 test("a tool loop runs two tool calls and answers with their results", async () => {

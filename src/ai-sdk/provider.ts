@@ -52,8 +52,8 @@ export function createConfigProvider(options: ConfigProviderOptions | Config = {
   const languageModel = (name: string = config.defaultLlmName): LanguageModelV3 => {
     let model = models.get(name);
     if (model === undefined) {
-      // Throws the loader's ConfigError (`unknown LLM config "x"; did you mean "y"?`) for a bad name.
-      config.getLlmConfig(name);
+      // Throws the loader's ConfigError for a bad name (`unknown LLM config "x"; did you mean "y"?`)
+      // or a config that needs an unset ${VAR}, before any call.
       const llm = createLlmFromConfig(config, name, {
         metrics,
         ...(settings.fetch === undefined ? {} : { fetch: settings.fetch }),
