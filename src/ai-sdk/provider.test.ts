@@ -354,3 +354,11 @@ test("a broken config.toml throws one located ConfigError when the provider is c
       /did you mean "temperature"/.test(error.message),
   );
 });
+
+test("a length-limited answer finishes with the AI SDK's 'length' and the runtime's raw reason", async () => {
+  const { llmconf } = providerWith();
+  upstream.enqueue({ text: "cut sho", finishReason: "length" });
+  const result = await generateText({ model: llmconf("cheap"), prompt: "long story" });
+  assert.equal(result.finishReason, "length");
+  assert.equal(result.rawFinishReason, "length");
+});

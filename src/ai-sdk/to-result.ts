@@ -4,13 +4,13 @@
  */
 import type {
   LanguageModelV3Content,
-  LanguageModelV3FinishReason,
   LanguageModelV3GenerateResult,
   LanguageModelV3Usage,
   SharedV3ProviderMetadata,
   SharedV3Warning,
 } from "@ai-sdk/provider";
-import type { Completion, FinishReason, Usage } from "../llm/index.ts";
+import type { Completion, Usage } from "../llm/index.ts";
+import { toSdkFinishReason } from "../llm/response.ts";
 
 /** What `providerMetadata.llmconf` holds for one call. */
 export interface LlmconfCallMetadata {
@@ -22,19 +22,8 @@ export interface LlmconfCallMetadata {
   cost: number | null;
 }
 
-const unifiedReasons: Record<FinishReason, LanguageModelV3FinishReason["unified"]> = {
-  stop: "stop",
-  length: "length",
-  tool_calls: "tool-calls",
-  content_filter: "content-filter",
-  error: "error",
-  other: "other",
-};
-
 /** The AI SDK finish reason of a runtime one; `raw` keeps the runtime's spelling. */
-export function toFinishReason(reason: FinishReason): LanguageModelV3FinishReason {
-  return { unified: unifiedReasons[reason], raw: reason };
-}
+export const toFinishReason = toSdkFinishReason;
 
 /** The AI SDK usage of a runtime one (whose input count includes cached tokens). */
 export function toUsage(usage: Usage): LanguageModelV3Usage {

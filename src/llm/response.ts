@@ -54,6 +54,12 @@ function toFinishReason(reason: LanguageModelV3FinishReason | undefined): Finish
   return reason === undefined ? "other" : finishReasons[reason.unified];
 }
 
+/** The AI SDK finish reason of a runtime one (the inverse of the table above); `raw` keeps ours. */
+export function toSdkFinishReason(reason: FinishReason): LanguageModelV3FinishReason {
+  const entry = Object.entries(finishReasons).find(([, ours]) => ours === reason);
+  return { unified: (entry?.[0] ?? "other") as LanguageModelV3FinishReason["unified"], raw: reason };
+}
+
 function checkNotEmpty(answer: Answer): Answer {
   if (answer.text === "" && answer.toolCalls.length === 0 && answer.finishReason !== "length") {
     throw new EmptyAnswerError("the provider answered with no text and no tool calls");
