@@ -1,13 +1,12 @@
 // The README's AI SDK examples, run as written in a user's project: a directory with only config.toml
 // and node_modules holding `ai` and the built `llmconf` package, against the fake upstream.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { type FakeUpstream, startFakeUpstream } from "../src/fake-upstream/server.ts";
-import { root } from "./run-cli.ts";
+import { root, runNode } from "./run-cli.ts";
 
 let upstream: FakeUpstream;
 let project: string;
@@ -45,26 +44,6 @@ async function readmeExamples(): Promise<string[]> {
   return [...section.matchAll(/```js\n([\s\S]*?)```/g)].map((match) => match[1] as string);
 }
 
-function runExample(file: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [file], {
-      cwd: project,
-      env: { PATH: process.env.PATH ?? "", HOME: project, OPENAI_API_KEY: "sk-readme-test" },
-      timeout: 60_000,
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on("data", (chunk) => {
-      stderr += chunk;
-    });
-    child.on("error", fail);
-    child.on("close", (code) => done({ code, stdout, stderr }));
-  });
-}
-
 test("the README's AI SDK examples run as written in a project with only config.toml", async () => {
   const examples = await readmeExamples();
   assert.equal(examples.length, 2);
@@ -72,7 +51,14 @@ test("the README's AI SDK examples run as written in a project with only config.
   for (const [index, code] of examples.entries()) {
     const file = join(project, `example-${index}.mjs`);
     await writeFile(file, code);
-    const { code: exit, stdout, stderr } = await runExample(file);
+    const {
+      code: exit,
+      stdout,
+      stderr,
+    } = await runNode([file], {
+      cwd: project,
+      env: { HOME: project, OPENAI_API_KEY: "sk-readme-test" },
+    });
     assert.equal(exit, 0, `example ${index} failed:\n${stderr}`);
     assert.equal(stderr, "", `example ${index} printed warnings or errors`);
     outputs.push(stdout);

@@ -21,8 +21,16 @@ export function runCli(
   args: readonly string[],
   options: { cwd?: string; env?: Record<string, string>; stdin?: string } = {},
 ): Promise<CliResult> {
+  return runNode([bin, ...args], options);
+}
+
+/** Runs `node ARGS` (a script and its arguments) with the same minimal environment as `runCli`. */
+export function runNode(
+  args: readonly string[],
+  options: { cwd?: string; env?: Record<string, string>; stdin?: string } = {},
+): Promise<CliResult> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [bin, ...args], {
+    const child = spawn(process.execPath, [...args], {
       cwd: options.cwd ?? root,
       env: { PATH: process.env.PATH ?? "", HOME: "/nonexistent", ...options.env },
     });
