@@ -31,10 +31,15 @@ CLI flags. \`llmconf config explain --llm NAME\` shows which layer each value ca
   until the variable is set — \`complete\`, agents and the gateway fail before any request with the
   same located message. Elsewhere (\`[core]\`, \`[sandbox]\`, \`[agent]\`, …) an unset variable is an
   error. \`llmconf config check --strict\` turns warnings into errors.
-- **Secrets.** \`api_key\`, \`aws_access_key_id\`, \`aws_secret_access_key\`, \`search_api_key\` and
-  \`jwt_secret\` print as \`**********\` when set, and as \`""\` when empty (an empty key never looks
-  set). A default given on a secret field is itself secret: \`\${OPENAI_API_KEY:-sk-…}\` shows as
-  \`\${OPENAI_API_KEY:-**********}\`.
+- **Secrets.** \`api_key\`, \`aws_access_key_id\`, \`aws_secret_access_key\`, \`search_api_key\`,
+  \`jwt_secret\` and an MCP server's \`api_key\` print as \`**********\` when set, and as \`""\` when
+  empty (an empty key never looks set). A default given on a secret field is itself secret:
+  \`\${OPENAI_API_KEY:-sk-…}\` shows as \`\${OPENAI_API_KEY:-**********}\`. Credentials in maps that
+  are not declared secret are masked too: inside header maps, \`env\` maps, MCP server entries and
+  \`completion_kwargs\`, any key named like a credential (\`*key*\`, \`*token*\`, \`*secret*\`,
+  \`*password*\`, \`authorization\`, any case), \`Bearer …\` values and an MCP server's \`--token X\`
+  arguments; a URL's password too. This holds in \`show\`, \`explain\`, diagnostics (\`got …\`),
+  errors and logs. \`[extended]\` is your own free-form table: shown as written.
 - **In effect.** llmconf acts on the fields marked so below; the others are parsed and validated so
   OpenHands files load, and shown by \`llmconf config show\`.
 

@@ -8,8 +8,7 @@ import { maskReferenceDefaults } from "./interpolate.ts";
 import type { Config, LlmConfigReason } from "./load.ts";
 import type { FieldProvenance, SectionProvenance } from "./resolve.ts";
 import type { PlainSectionName } from "./schema.ts";
-import { SECRET_FIELDS } from "./schema.ts";
-import { isSetSecret, MASK, maskSecrets } from "./secrets.ts";
+import { isSecretPath, isSetSecret, MASK, maskSecrets, type ValuePath } from "./secrets.ts";
 import type { ValueSource } from "./sources.ts";
 
 /** Where a value came from, in the JSON spelling of `config explain --json`. */
@@ -71,34 +70,41 @@ export interface AgentLlmChoice {
 }
 
 /** The value as it may be printed: a reference as written, secrets masked (also nested ones and defaults). */
-function displayValue(key: string, value: unknown, source: ValueSource): unknown {
+function displayValue(path: ValuePath, value: unknown, source: ValueSource): unknown {
   const reference = source.kind === "file" ? source.reference : undefined;
-  if (SECRET_FIELDS.has(key)) {
+  if (isSecretPath(path)) {
     if (!isSetSecret(value) && reference === undefined) return value ?? null;
     // A bare `${VAR}` names the secret without revealing it; a default or literal text might (H8).
     return reference !== undefined ? maskReferenceDefaults(reference, MASK) : MASK;
   }
-  if (reference !== undefined) return typeof value === "string" ? reference : maskWritten(reference);
-  return maskSecrets(value);
+  if (reference !== undefined) return typeof value === "string" ? reference : maskWritten(reference, path);
+  return maskSecrets(value, path);
 }
 
 /**
  * An array or table as written (the loader keeps it as JSON text when a reference is inside), secrets
  * masked except that a secret written as a reference shows as written, its defaults masked.
  */
-function maskWritten(reference: string): unknown {
+function maskWritten(reference: string, path: ValuePath): unknown {
   try {
     const written: unknown = JSON.parse(reference);
-    return keepReferences(written, maskSecrets(written));
+    return keepReferences(written, maskSecrets(written, path));
   } catch {
     return reference;
   }
 }
 
+/** A reference as written, defaults masked; a header's scheme word (`Bearer ${TOKEN}`) reveals nothing either. */
+function showReference(written: string): string {
+  const scheme = /^\s*(bearer|basic|token)\s+/i.exec(written)?.[0] ?? "";
+  const shown = maskReferenceDefaults(written.slice(scheme.length), MASK);
+  return shown === MASK ? MASK : `${scheme}${shown}`;
+}
+
 /** `masked` where a masked string of `written` was a reference: the reference, defaults masked. */
 function keepReferences(written: unknown, masked: unknown): unknown {
   if (typeof written === "string")
-    return written !== masked && written.includes("${") ? maskReferenceDefaults(written, MASK) : masked;
+    return written !== masked && written.includes("${") ? showReference(written) : masked;
   if (typeof written !== "object" || written === null || typeof masked !== "object" || masked === null)
     return masked;
   if (Array.isArray(written) && Array.isArray(masked))
@@ -116,11 +122,13 @@ function keepReferences(written: unknown, masked: unknown): unknown {
 export function showSection(
   values: Readonly<Record<string, unknown>>,
   provenance: SectionProvenance | undefined,
+  section = "",
 ): Record<string, unknown> {
-  const shown = maskSecrets({ ...values });
+  const root = section === "" ? [] : [section];
+  const shown = maskSecrets({ ...values }, root);
   for (const [key, origin] of Object.entries(provenance ?? {})) {
     if (origin.source.kind === "file" && origin.source.unset)
-      shown[key] = displayValue(key, values[key], origin.source);
+      shown[key] = displayValue([...root, key], values[key], origin.source);
   }
   return shown;
 }
@@ -134,13 +142,17 @@ export function unsetVariablesOf(config: Config, name: string): string[] {
 }
 
 /** The reference text explain may print for a field: a secret's defaults and nested secrets masked. */
-function displayReference(key: string, reference: string): string {
-  if (SECRET_FIELDS.has(key)) return maskReferenceDefaults(reference, MASK);
-  const written = maskWritten(reference);
+function displayReference(path: ValuePath, reference: string): string {
+  if (isSecretPath(path)) return maskReferenceDefaults(reference, MASK);
+  const written = maskWritten(reference, path);
   return typeof written === "string" ? written : JSON.stringify(written);
 }
 
-async function explainSource(config: Config, source: ValueSource, key = ""): Promise<ExplainedSource> {
+async function explainSource(
+  config: Config,
+  source: ValueSource,
+  path: ValuePath = [],
+): Promise<ExplainedSource> {
   switch (source.kind) {
     case "default":
       return { kind: "default" };
@@ -157,7 +169,7 @@ async function explainSource(config: Config, source: ValueSource, key = ""): Pro
         file: source.file,
         ...(position ? { line: position.line } : {}),
         section: source.section,
-        ...(source.reference !== undefined ? { reference: displayReference(key, source.reference) } : {}),
+        ...(source.reference !== undefined ? { reference: displayReference(path, source.reference) } : {}),
         ...(source.unset ? { unset: [...source.unset] } : {}),
       };
     }
@@ -173,6 +185,7 @@ function statusOf(provenance: FieldProvenance, named: boolean): FieldStatus {
 
 async function explainFields(
   config: Config,
+  section: string,
   values: Readonly<Record<string, unknown>>,
   provenance: SectionProvenance | undefined,
   named: boolean,
@@ -181,8 +194,8 @@ async function explainFields(
   for (const [key, value] of Object.entries(values)) {
     const origin = provenance?.[key] ?? { source: { kind: "default" as const }, inherited: false };
     explained[key] = {
-      value: displayValue(key, value, origin.source),
-      source: await explainSource(config, origin.source, key),
+      value: displayValue([section, key], value, origin.source),
+      source: await explainSource(config, origin.source, [section, key]),
       status: statusOf(origin, named),
     };
   }
@@ -198,7 +211,7 @@ async function explainFields(
 export async function explainLlmConfig(config: Config, name: string): Promise<FieldExplanations> {
   const llm = config.getLlmConfig(name);
   const named = (name === "llm" ? config.defaultLlmName : name) !== "llm";
-  return explainFields(config, llm, config.provenance.llms[name], named);
+  return explainFields(config, "llm", llm, config.provenance.llms[name], named);
 }
 
 /** Explains an agent: its own fields (from `[agent]` when it has no section), its LLM config and why. */
@@ -216,6 +229,7 @@ export async function explainAgentConfig(config: Config, name: string): Promise<
   return {
     agent: await explainFields(
       config,
+      "agent",
       config.getAgentConfig(name),
       config.provenance.agents[section],
       section !== "agent",
@@ -231,6 +245,7 @@ export async function explainAgentConfig(config: Config, name: string): Promise<
 export async function explainSection(config: Config, section: PlainSectionName): Promise<FieldExplanations> {
   return explainFields(
     config,
+    section,
     config[section] as unknown as Record<string, unknown>,
     config.provenance.sections[section],
     false,

@@ -24,8 +24,8 @@ import {
   type ResolvedModelRoutingConfig,
   type ResolvedSandboxConfig,
   type ResolvedSecurityConfig,
-  SECRET_FIELDS,
 } from "./schema.ts";
+import { formatMaskedValue, isSecretPath, type ValuePath } from "./secrets.ts";
 import {
   type Assigned,
   type Assignments,
@@ -270,7 +270,7 @@ function validate(
         issues.push({
           severity: "warning",
           code: "coerced_value",
-          message: `"${key}" in [${section}] is ${typeName(assigned.value)}, converted to ${typeName(output)}${SECRET_FIELDS.has(key) ? "" : ` ${JSON.stringify(output)}`}; write it as ${typeName(output)}`,
+          message: `"${key}" in [${section}] is ${typeName(assigned.value)}, converted to ${typeName(output)}${isSecretPath([sectionRoot(section), key]) ? "" : ` ${formatMaskedValue(output, [sectionRoot(section), key])}`}; write it as ${typeName(output)}`,
           ...issueOrigin(assigned.source),
           section,
           key,
@@ -316,9 +316,7 @@ function validate(
       (text, part) => (typeof part === "number" ? `${text}[${part}]` : `${text}.${part}`),
       key,
     );
-    const secret = [key, ...inner].some((part) => typeof part === "string" && SECRET_FIELDS.has(part));
-    const actual = valueAt(assigned.value, inner);
-    const shown = secret || actual === undefined ? "" : ` (got ${describeValue(actual)})`;
+    const shown = describeGot(valueAt(assigned.value, inner), [sectionRoot(section), key, ...inner]);
     const from = assigned.source.kind === "env" ? ` from environment variable ${assigned.source.env}` : "";
     issues.push({
       severity: "error",
@@ -475,7 +473,7 @@ function resolveCondenser(
     issues.push({
       severity: "error",
       code: "invalid_value",
-      message: `invalid value for "type" in [${section}]: expected a condenser type name (got ${describeValue(typeAssigned.value)})`,
+      message: `invalid value for "type" in [${section}]: expected a condenser type name${describeGot(typeAssigned.value, [sectionRoot(section), "type"])}`,
       ...issueOrigin(typeAssigned.source),
       section,
       key: "type",
@@ -693,7 +691,17 @@ function valueAt(value: unknown, path: readonly (string | number)[]): unknown {
   return current;
 }
 
-function describeValue(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+/**
+ * ` (got …)` for a diagnostic, masked by the one rule of `secrets.ts`; nothing at all when the value
+ * is itself inside a secret (its type must not hint at its content either).
+ */
+function describeGot(value: unknown, path: ValuePath): string {
+  if (value === undefined) return "";
+  for (let end = 1; end <= path.length; end++) if (isSecretPath(path.slice(0, end))) return "";
+  return ` (got ${formatMaskedValue(value, path)})`;
+}
+
+/** The section a diagnostic's value path starts at: `llm` for `[llm.fast]`, `mcp` for `[mcp]`. */
+function sectionRoot(section: string): string {
+  return section.split(".")[0] as string;
 }

@@ -92,7 +92,8 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
       return sendJson(response, 400, wire.renderError({ status: 400, message: read }, undefined), headers);
     }
     const identity = { sequence, model: read.conversation.model, created: Math.floor(now() / 1000) };
-    await respond(response, wire, read, identity, headers, queue.shift(), schedule);
+    const behaviour = withEchoedCredential(queue.shift(), request.headers);
+    await respond(response, wire, read, identity, headers, behaviour, schedule);
   };
 
   const server = createServer((request, response) => {
@@ -128,6 +129,19 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
       });
     },
   };
+}
+
+/** An `echoCredential` error with the request's credential quoted in its message, as providers do. */
+function withEchoedCredential(
+  behaviour: Behaviour | undefined,
+  headers: IncomingMessage["headers"],
+): Behaviour | undefined {
+  if (behaviour === undefined || !isHttpErrorBehaviour(behaviour) || !behaviour.echoCredential)
+    return behaviour;
+  const bearer = headers.authorization?.replace(/^Bearer\s+/i, "");
+  const key = headers["x-api-key"] ?? headers["api-key"];
+  const credential = bearer ?? (Array.isArray(key) ? key.join(",") : key) ?? "(none)";
+  return { ...behaviour, message: `${behaviour.message ?? "Incorrect API key provided"}: ${credential}` };
 }
 
 async function respond(

@@ -5,6 +5,7 @@
  */
 import type { Config } from "../config/load.ts";
 import type { ResolvedLlmConfig } from "../config/schema.ts";
+import { findSecretValues } from "../config/secrets.ts";
 import { abortError, attemptOnce, classify, combineSignals } from "./attempt.ts";
 import { streamOutputBound } from "./bounds.ts";
 import { writeCompletionLog } from "./completion-log.ts";
@@ -459,7 +460,8 @@ function secretsOf(
   config: Readonly<ResolvedLlmConfig>,
   env: Readonly<Record<string, string | undefined>>,
 ): string[] {
-  const values = [config.api_key, config.aws_access_key_id, config.aws_secret_access_key];
+  // Declared secrets and credentials in header maps and completion_kwargs, by the masking rule.
+  const values: (string | null | undefined)[] = findSecretValues(config, ["llm"]);
   const choice = inferProvider(config.model, config.custom_llm_provider);
   for (const variable of choice.ok ? (API_KEY_VARIABLES[choice.provider] ?? []) : [])
     values.push(env[variable] ?? null);

@@ -4,6 +4,7 @@
  * Callers branch on these fields, never on message text.
  */
 import { redactSecrets } from "../config/secrets.ts";
+import { toSafeCause } from "./safe-cause.ts";
 
 /** What went wrong, in one word; the retry policy and the CLI branch on it. */
 export type LlmErrorKind =
@@ -44,10 +45,17 @@ export interface LlmErrorFields {
   status?: number | undefined;
   retryable?: boolean;
   retryAfterMs?: number | undefined;
+  /** What was thrown; kept only as a redacted copy (see `toSafeCause`). */
   cause?: unknown;
+  /** Secret values to redact from the message and the cause chain; not stored. */
+  secrets?: readonly string[] | undefined;
 }
 
-/** Any failure of an LLM call; `retryable` says whether another attempt may succeed. */
+/**
+ * Any failure of an LLM call; `retryable` says whether another attempt may succeed. Safe to print in
+ * every way (`message`, `cause`, `util.inspect`, `JSON.stringify`): secrets are redacted when it is
+ * built, and the raw error a provider threw is replaced by a redacted copy.
+ */
 export class LlmError extends Error {
   override name = "LlmError";
   readonly kind: LlmErrorKind;
@@ -58,7 +66,9 @@ export class LlmError extends Error {
   readonly retryAfterMs: number | undefined;
 
   constructor(message: string, fields: LlmErrorFields) {
-    super(message, fields.cause === undefined ? undefined : { cause: fields.cause });
+    const secrets = fields.secrets ?? [];
+    const cause = toSafeCause(fields.cause, secrets, (value) => value instanceof LlmError);
+    super(redactSecrets(message, secrets), cause === undefined ? undefined : { cause });
     this.kind = fields.kind;
     this.configName = fields.configName;
     this.model = fields.model;
@@ -173,7 +183,7 @@ const networkCodes = new Set([
 export function toLlmError(thrown: unknown, context: ErrorContext): LlmError {
   if (thrown instanceof LlmError) return thrown;
   const { configName, model } = context;
-  const base = { configName, model, cause: thrown };
+  const base = { configName, model, cause: thrown, secrets: context.secrets };
   const prefix = `config "${configName}" (model ${model})`;
   const clean = (text: string) => redactSecrets(text, context.secrets ?? []);
   if (isAbort(thrown)) {
@@ -209,7 +219,7 @@ export function toLlmError(thrown: unknown, context: ErrorContext): LlmError {
   }
   if (isApiCallError(thrown)) {
     const status = thrown.statusCode;
-    const detail = clean(describeProviderMessage(thrown));
+    const detail = describeProviderMessage(thrown, clean);
     if (status === undefined) {
       return new LlmError(`${prefix}: cannot connect: ${detail.replace(/^Cannot connect to API: /, "")}`, {
         ...base,
@@ -287,9 +297,10 @@ function describeKind(kind: LlmErrorKind): string {
   return kind.replaceAll("_", " ");
 }
 
-function describeProviderMessage(error: ApiCallLike): string {
-  // Provider messages are often the JSON body's error.message; keep them to one line.
-  return error.message.replace(/\s+/g, " ").trim().slice(0, 300);
+function describeProviderMessage(error: ApiCallLike, clean: (text: string) => string): string {
+  // Provider messages are often the JSON body's error.message; keep them to one line. Redact before
+  // cutting, so that a key cut in half cannot slip past the redaction.
+  return clean(error.message).replace(/\s+/g, " ").trim().slice(0, 300);
 }
 
 function isApiCallError(value: unknown): value is ApiCallLike {

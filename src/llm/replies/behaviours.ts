@@ -37,6 +37,12 @@ export interface HttpErrorBehaviour {
   body?: unknown;
   message?: string;
   code?: string;
+  /**
+   * Quote the credential the request carried (its `Authorization` bearer token or `x-api-key`) in the
+   * message, as providers do for a wrong key (`Incorrect API key provided: sk-…`), so tests can check
+   * that a key echoed by the upstream never reaches an output.
+   */
+  echoCredential?: boolean;
 }
 
 /**

@@ -8,7 +8,7 @@
  *   "other", "usage"?: { "input_tokens"?, "output_tokens"?, "cache_read_tokens"?, "cache_write_tokens"? } }`
  *   (`{}` echoes the last user text);
  * - an HTTP error: `{ "status": 429, "headers"?: { "retry-after": "1" }, "body"?: any, "message"?: string,
- *   "code"?: string }`;
+ *   "code"?: string, "echoCredential"?: boolean }`;
  * - a fault: `{ "fault": "reset" }`, `{ "fault": "stall", "ms"?: number }`,
  *   `{ "fault": "cut-stream" | "stall-stream", "afterEvents"?: number, "text"?: string }`,
  *   `{ "fault": "endless-stream", "text"?: string, "ms"?: number }`,
@@ -84,7 +84,10 @@ function findFaultProblems(entry: Record<string, unknown>): string[] {
 }
 
 function findErrorProblems(entry: Record<string, unknown>): string[] {
-  const problems = findUnknownKeys(entry, new Set(["status", "headers", "body", "message", "code"]));
+  const problems = findUnknownKeys(
+    entry,
+    new Set(["status", "headers", "body", "message", "code", "echoCredential"]),
+  );
   const status = entry.status;
   if (typeof status !== "number" || !Number.isInteger(status) || status < 400 || status > 599) {
     problems.push(`"status" must be an HTTP error status (400-599)`);
@@ -95,6 +98,8 @@ function findErrorProblems(entry: Record<string, unknown>): string[] {
       problems.push(`"headers" must map header names to strings`);
     }
   }
+  if ("echoCredential" in entry && typeof entry.echoCredential !== "boolean")
+    problems.push(`"echoCredential" must be true or false`);
   for (const key of ["message", "code"]) {
     if (key in entry && typeof entry[key] !== "string") problems.push(`"${key}" must be a string`);
   }
