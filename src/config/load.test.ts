@@ -384,3 +384,40 @@ describe("bad input", () => {
     );
   });
 });
+
+describe("MCP server entries", () => {
+  test("an unknown key in an entry is a located error with a did-you-mean, like every other key", async () => {
+    const errors = await loadErrors({
+      "config.toml": '[[mcp.sse_servers]]\nurl = "http://localhost:1/sse"\napikey = "k"\n',
+    });
+    assert.deepEqual(
+      errors.map((issue) => [issue.code, issue.line, issue.suggestion]),
+      [["unknown_key", 3, "api_key"]],
+    );
+    assert.match(errors[0]?.message ?? "", /unknown key "apikey" in "sse_servers\[0\]" of \[mcp\]/);
+  });
+
+  test("an unknown key in an entry from MCP_SHTTP_SERVERS names the variable", async () => {
+    const errors = await loadErrors(
+      { "config.toml": "" },
+      { env: { MCP_SHTTP_SERVERS: '[{"url":"http://localhost:1/mcp","timout":5}]' } },
+    );
+    assert.equal(errors[0]?.file, "<env MCP_SHTTP_SERVERS>");
+    assert.equal(errors[0]?.suggestion, "timeout");
+    assert.match(errors[0]?.message ?? "", /from environment variable MCP_SHTTP_SERVERS/);
+  });
+
+  test("entries with only their own fields load, shorthand URLs included", async () => {
+    const config = await load({
+      "config.toml":
+        '[mcp]\nsse_servers = ["http://localhost:1/sse"]\nshttp_servers = [{ url = "http://localhost:2/mcp", api_key = "k", timeout = 9 }]\nstdio_servers = [{ name = "fs", command = "mcp-fs", args = "--root /tmp", env = "A=1" }]\n',
+    });
+    assert.deepEqual(config.mcp.stdio_servers[0], {
+      name: "fs",
+      command: "mcp-fs",
+      args: ["--root", "/tmp"],
+      env: { A: "1" },
+    });
+    assert.equal(config.mcp.shttp_servers[0]?.timeout, 9);
+  });
+});

@@ -10,7 +10,9 @@ import {
   agentSchema,
   condenserSchemas,
   fieldNames,
+  KEY_ALIASES,
   llmSchema,
+  mcpServerSchemas,
   modelRoutingSchema,
   type PlainSectionName,
   plainSectionSchemas,
@@ -290,12 +292,14 @@ function validate(
       const origin = issueOrigin(assigned.source);
       const inner = problem.path.slice(1).map((part) => (typeof part === "symbol" ? String(part) : part));
       const known = nestedFieldNames(key, valueAt(assigned.value, inner));
+      const from = assigned.source.kind === "env" ? ` from environment variable ${assigned.source.env}` : "";
       for (const unknown of problem.keys) {
-        const suggestion = didYouMean(unknown, known) ?? null;
+        const alias = KEY_ALIASES[unknown];
+        const suggestion = didYouMean(unknown, known) ?? (alias && known.includes(alias) ? alias : null);
         issues.push({
           severity: "error",
           code: "unknown_key",
-          message: `unknown key "${unknown}" in "${[key, ...inner].join(".")}" of [${section}]${suggestion ? `; did you mean "${suggestion}"?` : ""}`,
+          message: `unknown key "${unknown}" in "${formatKeyPath(key, inner)}" of [${section}]${from}${suggestion ? `; did you mean "${suggestion}"?` : ""}`,
           file: origin.file,
           path: [...origin.path, ...inner, unknown],
           section,
@@ -312,10 +316,7 @@ function validate(
     if (assigned.source.kind === "file" && assigned.source.unset) continue;
     const origin = issueOrigin(assigned.source);
     const inner = problem.path.slice(1).map((part) => (typeof part === "symbol" ? String(part) : part));
-    const name = inner.reduce<string>(
-      (text, part) => (typeof part === "number" ? `${text}[${part}]` : `${text}.${part}`),
-      key,
-    );
+    const name = formatKeyPath(key, inner);
     const shown = describeGot(valueAt(assigned.value, inner), [sectionRoot(section), key, ...inner]);
     const from = assigned.source.kind === "env" ? ` from environment variable ${assigned.source.env}` : "";
     issues.push({
@@ -656,9 +657,19 @@ function checkCondenserLlm(
   }
 }
 
+/** A key and the path inside its value as a reader writes it: `sse_servers[0].api_key`. */
+function formatKeyPath(key: string, inner: readonly (string | number)[]): string {
+  return inner.reduce<string>(
+    (text, part) => (typeof part === "number" ? `${text}[${part}]` : `${text}.${part}`),
+    key,
+  );
+}
+
 /** The keys a table-valued field accepts: did-you-mean candidates for an unknown key inside it. */
 function nestedFieldNames(key: string, value: unknown): string[] {
   if (key === "model_routing") return fieldNames(modelRoutingSchema);
+  const server = mcpServerSchemas[key];
+  if (server) return fieldNames(server);
   const type = typeof value === "object" && value !== null ? (value as { type?: unknown }).type : undefined;
   const schema = key === "condenser" && typeof type === "string" ? condenserSchemas[type] : undefined;
   return schema ? fieldNames(schema) : [];

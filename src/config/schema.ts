@@ -509,7 +509,7 @@ const url = z.string().refine((text) => {
     return false;
   }
 }, "must be a URL with scheme http, https, ws or wss and a host");
-const shorthand = (server: z.ZodType) =>
+const shorthand = <T extends z.ZodType>(server: T) =>
   z.preprocess((value) => (typeof value === "string" ? { url: value } : value), server);
 const envText = z.preprocess(
   (value) =>
@@ -524,10 +524,45 @@ const envText = z.preprocess(
   z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be an environment variable name"), z.string()),
 );
 
+/** An `[mcp] sse_servers` entry (OpenHands allows extra keys; here a misspelt key is an error). */
+export const sseServerSchema = z.strictObject({
+  url: url.describe("URL of the SSE server."),
+  api_key: z.string().nullable().default(null).describe("API key sent to the server. Secret."),
+});
+
+/** An `[mcp] shttp_servers` entry. */
+export const shttpServerSchema = z.strictObject({
+  url: url.describe("URL of the streamable HTTP server."),
+  api_key: z.string().nullable().default(null).describe("API key sent to the server. Secret."),
+  timeout: laxInt()
+    .pipe(z.int().min(1).max(3600))
+    .nullable()
+    .default(60)
+    .describe("Timeout of one call, in seconds (1-3600)."),
+});
+
+/** An `[mcp] stdio_servers` entry: a local server started as a process. */
+export const stdioServerSchema = z.strictObject({
+  name: z
+    .string()
+    .trim()
+    .regex(/^[a-zA-Z0-9_-]+$/, "must be letters, digits, _ or -")
+    .describe("Name of the server (letters, digits, _ or -)."),
+  command: z.string().regex(/^\S+$/, "must be one word without spaces").describe("Command to start."),
+  args: z
+    .preprocess(
+      (value) => (typeof value === "string" ? value.split(/\s+/).filter(Boolean) : value),
+      z.array(z.string()),
+    )
+    .default([])
+    .describe("Arguments of the command (a string is split at spaces)."),
+  env: envText.default({}).describe("Environment of the process (a table, or `K=V,K2=V2`)."),
+});
+
 /** `[mcp]`: Model Context Protocol servers. */
 export const mcpSchema = z.object({
   sse_servers: z
-    .array(shorthand(z.looseObject({ url, api_key: z.string().nullable().default(null) })))
+    .array(shorthand(sseServerSchema))
     .default([])
     .refine((servers) => {
       const urls = servers.map((server) => (server as { url: string }).url);
@@ -535,37 +570,21 @@ export const mcpSchema = z.object({
     }, "duplicate SSE server URL")
     .describe("SSE servers: URLs or `{ url, api_key }` tables."),
   shttp_servers: z
-    .array(
-      shorthand(
-        z.looseObject({
-          url,
-          api_key: z.string().nullable().default(null),
-          timeout: laxInt().pipe(z.int().min(1).max(3600)).nullable().default(60),
-        }),
-      ),
-    )
+    .array(shorthand(shttpServerSchema))
     .default([])
     .describe("Streamable HTTP servers: URLs or `{ url, api_key, timeout }` tables."),
   stdio_servers: z
-    .array(
-      z.looseObject({
-        name: z
-          .string()
-          .trim()
-          .regex(/^[a-zA-Z0-9_-]+$/, "must be letters, digits, _ or -"),
-        command: z.string().regex(/^\S+$/, "must be one word without spaces"),
-        args: z
-          .preprocess(
-            (value) => (typeof value === "string" ? value.split(/\s+/).filter(Boolean) : value),
-            z.array(z.string()),
-          )
-          .default([]),
-        env: envText.default({}),
-      }),
-    )
+    .array(stdioServerSchema)
     .default([])
     .describe("Local servers started as processes: `{ name, command, args, env }` tables."),
 });
+
+/** The entry schema of each `[mcp]` server list: the did-you-mean candidates for keys inside an entry. */
+export const mcpServerSchemas: Readonly<Record<string, z.ZodObject>> = {
+  sse_servers: sseServerSchema,
+  shttp_servers: shttpServerSchema,
+  stdio_servers: stdioServerSchema,
+};
 
 /** One client key of `[gateway]`: the configs it may use and its spend budget. */
 export const gatewayKeySchema = z.strictObject({
