@@ -7,7 +7,10 @@
 import type { LanguageModelV3 } from "@ai-sdk/provider";
 import type { ResolvedLlmConfig } from "../../config/schema.ts";
 import { LlmError } from "../errors.ts";
+import { API_KEY_VARIABLES, checkAwsCredentials, findApiKey, requireApiKey } from "./credentials.ts";
 import { inferProvider, PROVIDER_NAMES, type ProviderName } from "./infer.ts";
+
+export { API_KEY_VARIABLES };
 
 /** What building a model needs: the config, its name, the fetch to send with and the environment. */
 export interface ProviderSetup {
@@ -43,19 +46,6 @@ const compatibleHosts: Partial<Record<ProviderName, CompatibleHost>> = {
   ollama: { baseUrl: "http://localhost:11434" },
 };
 
-/** The environment variables each family reads its key from when `api_key` is unset (as LiteLLM does). */
-export const API_KEY_VARIABLES: Readonly<Partial<Record<ProviderName, readonly string[]>>> = {
-  openai: ["OPENAI_API_KEY"],
-  anthropic: ["ANTHROPIC_API_KEY"],
-  azure: ["AZURE_API_KEY", "AZURE_OPENAI_API_KEY"],
-  gemini: ["GEMINI_API_KEY", "GOOGLE_GENERATIVE_AI_API_KEY"],
-  mistral: ["MISTRAL_API_KEY"],
-  groq: ["GROQ_API_KEY"],
-  deepseek: ["DEEPSEEK_API_KEY"],
-  xai: ["XAI_API_KEY"],
-  openrouter: ["OPENROUTER_API_KEY"],
-};
-
 /** Whether a config's calls go through `@ai-sdk/openai-compatible` (its options carry raw body keys). */
 export function isOpenAiCompatible(provider: ProviderName, config: Readonly<ResolvedLlmConfig>): boolean {
   return provider in compatibleHosts || (provider === "openai" && Boolean(config.base_url));
@@ -66,26 +56,6 @@ export const DEFAULT_AZURE_API_VERSION = "2024-12-01-preview";
 
 function trimSlash(url: string): string {
   return url.replace(/\/+$/, "");
-}
-
-function findApiKey(setup: ProviderSetup, provider: ProviderName): string | undefined {
-  if (setup.config.api_key) return setup.config.api_key;
-  for (const variable of API_KEY_VARIABLES[provider] ?? []) {
-    const value = setup.env[variable];
-    if (value) return value;
-  }
-  return undefined;
-}
-
-function requireApiKey(setup: ProviderSetup, provider: ProviderName): string {
-  const key = findApiKey(setup, provider);
-  if (key !== undefined) return key;
-  const variables = API_KEY_VARIABLES[provider] ?? [];
-  const section = setup.configName === "llm" ? "[llm]" : `[llm.${setup.configName}]`;
-  throw new LlmError(
-    `config "${setup.configName}" (model ${setup.config.model}): no api_key; set api_key in ${section}${variables.length > 0 ? ` or the ${variables.join(" / ")} environment variable` : ""}`,
-    { kind: "missing_api_key", configName: setup.configName, model: setup.config.model },
-  );
 }
 
 /** The provider family and model id of a config, or a `provider_setup` error naming the supported list. */
@@ -157,6 +127,7 @@ export async function createProviderModel(setup: ProviderSetup): Promise<Provide
       return done(azure.chat(modelId), "azure");
     }
     case "bedrock": {
+      checkAwsCredentials(setup);
       const { createAmazonBedrock } = await import("@ai-sdk/amazon-bedrock");
       const region = config.aws_region_name ?? setup.env.AWS_REGION_NAME ?? setup.env.AWS_REGION;
       const bedrock = createAmazonBedrock({
