@@ -131,3 +131,42 @@ describe("complete", () => {
     }
   });
 });
+
+describe("a key from the provider's environment variable", () => {
+  let implicitDir: string;
+  before(() => {
+    implicitDir = mkdtempSync(join(tmpdir(), "llmconf-implicit-"));
+    writeFileSync(
+      join(implicitDir, "config.toml"),
+      `[llm]
+model = "openai/fake-model"
+base_url = "${upstream.url}/v1"
+num_retries = 1
+
+[llm.named]
+api_key = "\${OPENAI_API_KEY}"
+`,
+    );
+  });
+
+  test("is not sent to a base_url elsewhere: complete fails before any request and says what to write", async () => {
+    const result = await runCli(["complete", "hi"], {
+      cwd: implicitDir,
+      env: { OPENAI_API_KEY: secrets.envKey },
+    });
+    assert.equal(result.code, 1);
+    assert.equal(upstream.requests.length, 0);
+    assert.match(result.stderr, /not sending OPENAI_API_KEY to /);
+    assert.match(result.stderr, /name it in \[llm\]: api_key = "\$\{OPENAI_API_KEY\}"/);
+    assertNoSecret(result, "complete");
+  });
+
+  test("is sent once the config names it", async () => {
+    const result = await runCli(["complete", "-l", "named", "hi"], {
+      cwd: implicitDir,
+      env: { OPENAI_API_KEY: secrets.envKey },
+    });
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(upstream.requests[0]?.hasAuthorization, true);
+  });
+});
