@@ -5,6 +5,43 @@
  * const config = await loadConfig();
  * const llm = config.getLlmConfigForAgent("CodeWriterAgent");
  */
+
+export {
+  type AgentDefinition,
+  type AgentRegistry,
+  type AgentSetup,
+  type AgentSummary,
+  BUILTIN_AGENTS,
+  type CommandWrapper,
+  codeActAgent,
+  codeWriterAgent,
+  createAgentRegistry,
+  createWorkspace,
+  defineAgent,
+  defineTool,
+  delegateTool,
+  executeBashTool,
+  finishTool,
+  globTool,
+  grepTool,
+  type RunEvent,
+  type RunResult,
+  RunSetupError,
+  type RunStatus,
+  type RunTaskOptions,
+  repoExplorerAgent,
+  runCommand,
+  runTask,
+  strReplaceEditorTool,
+  type Tool,
+  type ToolCallingMode,
+  type ToolContext,
+  ToolError,
+  thinkTool,
+  viewTool,
+  type Workspace,
+  WorkspaceEscapeError,
+} from "./agents/index.ts";
 export { ConfigError, type ConfigIssue, formatIssue, type IssueCode } from "./config/issues.ts";
 export { type Config, type LlmConfigReason, type LoadConfigOptions, loadConfig } from "./config/load.ts";
 export type { CliOverrides, FieldProvenance, SectionProvenance } from "./config/resolve.ts";

@@ -26,6 +26,10 @@ const COMMANDS: Record<string, { load: Loader; summary: string }> = {
     load: () => import("./commands/serve.ts"),
     summary: "serve every named config as a model behind the OpenAI API",
   },
+  run: {
+    load: () => import("./commands/run.ts"),
+    summary: "run an agent on a task (each agent on its own config)",
+  },
 };
 
 const HELP = `llmconf: named LLM configurations (OpenHands-compatible config.toml)

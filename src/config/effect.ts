@@ -25,7 +25,17 @@ const EFFECTS: Readonly<Record<string, SectionEffects>> = {
   },
   agent: {
     otherwise: null,
-    fields: { llm_config: "chooses the LLM config the agent uses" },
+    fields: {
+      llm_config: "chooses the LLM config the agent uses",
+      enable_cmd: "`llmconf run`: gives the agent `execute_bash`",
+      enable_editor: "`llmconf run`: gives the agent `str_replace_editor`",
+      enable_think: "`llmconf run`: gives the agent `think`",
+      enable_finish:
+        "`llmconf run`: gives the agent `finish` (without it, an answer with no tool call ends the agent)",
+      system_prompt_filename:
+        "`llmconf run`: a file (relative to the config file) replacing the agent's built-in system prompt",
+      max_budget_per_task: "`llmconf run`: caps what the agent and its delegates spend",
+    },
   },
   core: {
     otherwise: null,
@@ -33,6 +43,8 @@ const EFFECTS: Readonly<Record<string, SectionEffects>> = {
       default_agent: "the agent run when none is named",
       max_iterations: "bounds the steps of an agent run",
       max_budget_per_task: "bounds the cost of an agent run",
+      max_delegation_depth: "bounds how deep agents delegate in `llmconf run`",
+      save_trajectory_path: "`llmconf run` writes its trajectory (JSON) there",
       runtime: "sandboxes agent commands (docker, sandbox) or runs them on the host (local, cli)",
     },
   },
@@ -42,6 +54,10 @@ const EFFECTS: Readonly<Record<string, SectionEffects>> = {
       timeout: "bounds one shell command",
       network: "cuts sandboxed commands off the network when false",
     },
+  },
+  security: {
+    otherwise: null,
+    fields: { confirmation_mode: "`llmconf run` refuses to start unless `--yes` is given" },
   },
 };
 

@@ -41,7 +41,13 @@ function arbitraryFor(field: JsonSchema, key: string): fc.Arbitrary<unknown> {
     case "integer":
       return fc.integer({ min: (field.minimum as number) ?? -1000, max: (field.maximum as number) ?? 1000 });
     case "number":
-      return fc.double({ min: -1e6, max: 1e6, noNaN: true, noDefaultInfinity: true });
+      return fc.double({
+        min: (field.minimum as number) ?? (field.exclusiveMinimum as number) ?? -1e6,
+        minExcluded: field.exclusiveMinimum !== undefined,
+        max: 1e6,
+        noNaN: true,
+        noDefaultInfinity: true,
+      });
     case "boolean":
       return fc.boolean();
     case "array":

@@ -321,6 +321,13 @@ export const agentSchema = z.object({
     .describe("Model routing of this agent."),
   extended: anyMap().default({}).describe("Free-form settings for extensions."),
   runtime: z.string().nullable().default(null).describe("Runtime override for this agent."),
+  max_budget_per_task: z
+    .preprocess(toLaxFloat, z.number().positive())
+    .nullable()
+    .default(null)
+    .describe(
+      "llmconf: cap in USD on what this agent and its own delegates may spend in one run, inside the run's `max_budget_per_task`.",
+    ),
 });
 
 /** `[core]`: the top-level OpenHands settings. */
@@ -371,6 +378,10 @@ export const coreSchema = z.object({
   run_as_openhands: laxBool().default(true).describe("Run sandbox commands as the openhands user."),
   max_iterations: laxInt().default(500).describe("Maximum agent steps per run (`-i`)."),
   max_budget_per_task: laxFloat().nullable().default(null).describe("Maximum cost in USD per run (`-b`)."),
+  max_delegation_depth: z
+    .preprocess(toLaxInt, z.int().min(0))
+    .default(3)
+    .describe("llmconf: how deep agents may delegate (0: no delegation; the run's agent is depth 0)."),
   init_git_in_empty_workspace: laxBool().default(false).describe("Run `git init` in an empty workspace."),
   disable_color: laxBool().default(false).describe("Disable coloured output."),
   jwt_secret: z.string().nullable().default(null).describe("Secret for signing session tokens. Secret."),

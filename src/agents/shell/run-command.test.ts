@@ -8,13 +8,23 @@ import { formatCommandResult, runCommand } from "./run-command.ts";
 const workspace = mkdtempSync(join(tmpdir(), "llmconf-run-command-"));
 
 /** Whether a process runs; a killed process nobody has reaped yet (a zombie) does not. */
-function isAlive(pid: number): boolean {
+function isRunning(pid: number): boolean {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
     return !/^\d+ \(.*\) [ZX]/.test(stat);
   } catch {
     return false;
   }
+}
+
+/**
+ * Whether a killed process is still running after the kernel has had time to finish its exit: it closes
+ * a process's pipes before it marks the process a zombie, so "output closed" can precede "exited".
+ */
+async function isAlive(pid: number): Promise<boolean> {
+  for (let check = 0; check < 100 && isRunning(pid); check += 1)
+    await new Promise((done) => setTimeout(done, 20));
+  return isRunning(pid);
 }
 
 test("a command runs with the workspace as cwd and reports its exit code", async () => {
@@ -38,7 +48,7 @@ test("a command that outlives its timeout is killed with every child it started"
   assert.equal(result.timedOut, true);
   assert.equal(result.exitCode, null);
   const child = Number(readFileSync(pidFile, "utf8"));
-  assert.equal(isAlive(child), false, "the background child was killed too");
+  assert.equal(await isAlive(child), false, "the background child was killed too");
   assert.match(formatCommandResult(result, 300), /timed out after 0\.3 s and was killed with all its child/);
 });
 
@@ -65,7 +75,7 @@ test("background processes do not outlive the command that started them", async 
   });
   assert.equal(result.exitCode, 0);
   assert.equal(result.output, "done\n");
-  assert.equal(isAlive(Number(readFileSync(pidFile, "utf8"))), false);
+  assert.equal(await isAlive(Number(readFileSync(pidFile, "utf8"))), false);
 });
 
 test("long output is cut in the middle with a note saying how much was cut", async () => {

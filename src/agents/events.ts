@@ -1,0 +1,119 @@
+/**
+ * The run's history: an append-only list of events, in the order they happened across every agent.
+ * The same list is the trajectory (`save_trajectory_path`) and what progress output is drawn from.
+ * Field names use snake_case like the rest of llmconf's JSON (and OpenHands' trajectories).
+ */
+import type { ToolCall, Usage } from "../llm/messages.ts";
+
+/** Fields every event has. */
+interface EventBase {
+  /** 0-based position in the run's history. */
+  id: number;
+  /** ISO 8601 time the event was appended. */
+  timestamp: string;
+}
+
+/** How a run (or one agent inside it) ended. */
+export type RunStatus = "finished" | "error" | "budget_exceeded" | "max_iterations" | "interrupted";
+
+/** Everything that happens in a run. */
+export type RunEvent = EventBase &
+  (
+    | { type: "run_start"; task: string; agent: string; workspace: string }
+    | {
+        type: "agent_start";
+        agent: string;
+        depth: number;
+        llm_config: string;
+        model: string;
+        task: string;
+      }
+    | {
+        type: "llm_response";
+        agent: string;
+        depth: number;
+        /** The config that answered (a fallback's name when one was used). */
+        llm_config: string;
+        model: string;
+        content: string | null;
+        tool_calls: ToolCall[];
+        usage: Usage;
+        /** USD; null when the model has no price. */
+        cost: number | null;
+        latency_ms: number;
+        attempts: number;
+      }
+    | {
+        type: "tool_call";
+        agent: string;
+        depth: number;
+        tool_call_id: string;
+        tool: string;
+        /** The arguments as the model wrote them (JSON text). */
+        arguments: string;
+      }
+    | {
+        type: "observation";
+        agent: string;
+        depth: number;
+        tool_call_id: string;
+        tool: string;
+        content: string;
+        /** True when the call failed (unknown tool, bad arguments, a refused path, ...). */
+        error: boolean;
+      }
+    | { type: "agent_end"; agent: string; depth: number; status: RunStatus | "cap_reached"; message: string }
+    | { type: "warning"; message: string }
+    | {
+        type: "run_end";
+        status: RunStatus;
+        final_message: string;
+        total_cost: number | null;
+        breakdown: BreakdownRow[];
+      }
+  );
+
+/** One row of the bill: an agent × named config × model. */
+export interface BreakdownRow {
+  agent: string;
+  llm_config: string;
+  model: string;
+  calls: number;
+  input_tokens: number;
+  output_tokens: number;
+  /** USD; null when some of the calls had no price. */
+  cost: number | null;
+}
+
+/** An event before the history numbers and stamps it. */
+export type NewRunEvent = RunEvent extends infer Event
+  ? Event extends RunEvent
+    ? Omit<Event, "id" | "timestamp">
+    : never
+  : never;
+
+/** The append-only history of a run, with listeners (progress, trajectory) told of every event. */
+export interface History {
+  readonly events: readonly RunEvent[];
+  append(event: NewRunEvent): RunEvent;
+}
+
+/**
+ * Creates an empty history.
+ * @example const history = createHistory([(event) => writer.write(event)]);
+ */
+export function createHistory(
+  listeners: readonly ((event: RunEvent) => void)[],
+  now: () => Date = () => new Date(),
+): History {
+  const events: RunEvent[] = [];
+  return {
+    events,
+    append(event) {
+      const stamped = { id: events.length, timestamp: now().toISOString(), ...event } as RunEvent;
+      events.push(stamped);
+      for (const listener of listeners) listener(stamped);
+      return stamped;
+    },
+  };
+}

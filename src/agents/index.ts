@@ -1,0 +1,49 @@
+/**
+ * The agents' public surface: the typed Agent API (define an agent: its tools and system prompt), the
+ * built-in agents and tools, and `runTask`, the headless run behind `llmconf run`.
+ * @example
+ * import { defineAgent, finishTool, runTask, loadConfig, createAgentRegistry } from "llmconf";
+ * const Summarizer = defineAgent({
+ *   name: "Summarizer",
+ *   description: "Summarises a text it is given.",
+ *   tools: () => [finishTool],
+ *   systemPrompt: () => "Summarise the task's text, then call finish with the summary.",
+ * });
+ * const result = await runTask({
+ *   config: await loadConfig(),
+ *   task: "Summarise: ...",
+ *   agent: "Summarizer",
+ *   workspace: ".",
+ *   registry: createAgentRegistry([Summarizer]),
+ * });
+ */
+export { type AgentDefinition, type AgentSetup, type AgentSummary, defineAgent } from "./agent.ts";
+export { BUILTIN_AGENTS, codeActAgent, codeWriterAgent, repoExplorerAgent } from "./builtin-agents.ts";
+export type { BreakdownRow, History, RunEvent, RunStatus } from "./events.ts";
+export { RunSetupError } from "./instance.ts";
+export { createLedger, type Ledger, type LedgerCall, type LedgerRow, type LimitReached } from "./ledger.ts";
+export { type AgentInstance, type AgentOutcome, type LoopRun, runAgentLoop } from "./loop.ts";
+export { type AgentRegistry, createAgentRegistry } from "./registry.ts";
+export { type RunResult, RunStop, type RunTaskOptions, runTask } from "./run.ts";
+export {
+  type CommandResult,
+  type CommandWrapper,
+  formatCommandResult,
+  hostBash,
+  type RunCommandOptions,
+  runCommand,
+} from "./shell/run-command.ts";
+export {
+  chooseToolCalling,
+  nativeToolCalling,
+  type ParsedAnswer,
+  type ToolCallingMode,
+} from "./tool-calling.ts";
+export { delegateTool } from "./tools/delegate.ts";
+export { executeBashTool } from "./tools/execute-bash.ts";
+export { finishTool } from "./tools/finish.ts";
+export { globTool, grepTool, viewTool } from "./tools/read-only.ts";
+export { strReplaceEditorTool } from "./tools/str-replace-editor.ts";
+export { thinkTool } from "./tools/think.ts";
+export { defineTool, type Tool, type ToolContext, ToolError, toToolDefinition } from "./tools/tool.ts";
+export { createWorkspace, type Workspace, WorkspaceEscapeError } from "./workspace.ts";

@@ -1,0 +1,123 @@
+/**
+ * The agent loop, one function: build the prompt from the history, call the agent's own client, run the
+ * tool calls, append the observations, check the limits — until the agent finishes or a limit stops it.
+ */
+import type { Llm } from "../llm/client.ts";
+import type { ChatMessage } from "../llm/messages.ts";
+import type { AgentDefinition } from "./agent.ts";
+import type { History } from "./events.ts";
+import type { LimitReached } from "./ledger.ts";
+import type { ToolCallingMode } from "./tool-calling.ts";
+import { runToolCall } from "./tool-calls.ts";
+import { type Tool, type ToolContext, toToolDefinition } from "./tools/tool.ts";
+
+/** One running agent: a definition bound to its own client, tools and place in the delegation tree. */
+export interface AgentInstance {
+  readonly definition: AgentDefinition;
+  readonly name: string;
+  /** 0 for the agent the run started; delegates are one deeper than their delegator. */
+  readonly depth: number;
+  /** This agent's name, then its delegator's, up to the run's agent (whose caps cover this agent). */
+  readonly chain: readonly string[];
+  /** The client built from this agent's own named config. */
+  readonly llm: Llm;
+  readonly llmConfig: string;
+  readonly model: string;
+  readonly tools: readonly Tool[];
+  readonly toolCalling: ToolCallingMode;
+  readonly systemPrompt: string;
+  readonly toolContext: ToolContext;
+}
+
+/** What the loop needs from the run. */
+export interface LoopRun {
+  readonly history: History;
+  readonly signal: AbortSignal;
+  /**
+   * Checks the limits before an LLM call: throws a `RunStop` for the run's own limits (iterations,
+   * budget, Ctrl-C); returns the cap of this agent (or a delegator) that is reached, if any.
+   */
+  checkLimits(agent: AgentInstance): LimitReached | undefined;
+}
+
+/** How an agent's loop ended (run-wide stops are thrown as `RunStop` instead). */
+export type AgentOutcome =
+  | { status: "finished"; message: string }
+  | { status: "cap_reached"; message: string; limit: LimitReached };
+
+/**
+ * Runs one agent on a task until it finishes (a `finish` call, or an answer without tool calls) or its
+ * budget cap is reached.
+ * @example const outcome = await runAgentLoop(agent, "Fix the failing test", run);
+ */
+export async function runAgentLoop(agent: AgentInstance, task: string, run: LoopRun): Promise<AgentOutcome> {
+  const tools = agent.tools.map(toToolDefinition);
+  const where = { agent: agent.name, depth: agent.depth };
+  // The conversation grows by appending, like the history it mirrors: a step costs its own size only.
+  const messages: ChatMessage[] = [
+    { role: "system", content: agent.systemPrompt },
+    { role: "user", content: task },
+  ];
+  for (;;) {
+    const limit = run.checkLimits(agent);
+    if (limit !== undefined) return { status: "cap_reached", message: describeCap(limit), limit };
+
+    const completion = await agent.llm.complete({
+      ...agent.toolCalling.toRequest(messages, tools),
+      signal: run.signal,
+    });
+    const answer = agent.toolCalling.parse(completion);
+    messages.push(answer.message);
+    run.history.append({
+      type: "llm_response",
+      ...where,
+      llm_config: completion.configName,
+      model: completion.model,
+      content: answer.message.content,
+      tool_calls: answer.calls,
+      usage: completion.usage,
+      cost: completion.cost.usd,
+      latency_ms: Math.round(completion.latencyMs),
+      attempts: completion.attempts,
+    });
+    if ("error" in answer) {
+      messages.push({ role: "user", content: answer.error });
+      run.history.append({
+        type: "observation",
+        ...where,
+        tool_call_id: "",
+        tool: "",
+        content: answer.error,
+        error: true,
+      });
+      continue;
+    }
+    if (answer.calls.length === 0) return { status: "finished", message: completion.text };
+
+    for (const call of answer.calls) {
+      run.history.append({
+        type: "tool_call",
+        ...where,
+        tool_call_id: call.id,
+        tool: call.function.name,
+        arguments: call.function.arguments,
+      });
+      const result = await runToolCall(call, agent.tools, agent.toolContext);
+      messages.push({ role: "tool", tool_call_id: call.id, content: result.content });
+      run.history.append({
+        type: "observation",
+        ...where,
+        tool_call_id: call.id,
+        tool: result.tool,
+        content: result.content,
+        error: result.error,
+      });
+      if (result.finishes) return { status: "finished", message: result.content };
+    }
+  }
+}
+
+function describeCap(limit: LimitReached): string {
+  const whose = limit.scope === "run" ? "the run" : limit.scope.agent;
+  return `${whose} reached its budget cap of $${limit.capUsd} (spent $${limit.spentUsd.toFixed(6)})`;
+}

@@ -1,0 +1,57 @@
+/**
+ * Checks made before a run sends anything: the agent exists, and every budget can be enforced (a
+ * budget over a model without a price could never stop the run, so it is refused up front).
+ */
+import type { Config } from "../config/load.ts";
+import { computeCost } from "../llm/cost.ts";
+import { RunSetupError } from "./instance.ts";
+import type { AgentRegistry } from "./registry.ts";
+
+const probeUsage = { input_tokens: 1000, output_tokens: 1000, cache_read_tokens: 0, cache_write_tokens: 0 };
+
+/** Every LLM config an agent may end up calling: its own, then its fallbacks (depth-first). */
+function configsOf(config: Config, agent: string): string[] {
+  const found: string[] = [];
+  const visit = (name: string) => {
+    if (found.includes(name) || config.llms[name] === undefined) return;
+    found.push(name);
+    for (const fallback of config.getLlmConfig(name).fallbacks) visit(fallback);
+  };
+  visit(config.llmConfigNameForAgent(agent).name);
+  return found;
+}
+
+/** The per-agent caps (`[agent.<Name>] max_budget_per_task`, or `[agent]`'s for agents without a section). */
+export function agentCapsOf(config: Config, registry: AgentRegistry): Record<string, number> {
+  const caps: Record<string, number> = {};
+  for (const name of registry.names()) {
+    const cap = config.getAgentConfig(name).max_budget_per_task;
+    if (cap !== null) caps[name] = cap;
+  }
+  return caps;
+}
+
+/** Throws a `RunSetupError` naming the problem when the run cannot start as configured. */
+export function checkRunSetup(config: Config, registry: AgentRegistry, agent: string): void {
+  if (registry.get(agent) === undefined) {
+    throw new RunSetupError(`unknown agent "${agent}"; known agents: ${registry.names().join(", ")}`);
+  }
+  const budget = config.core.max_budget_per_task;
+  const caps = agentCapsOf(config, registry);
+  if (budget === null && Object.keys(caps).length === 0) return;
+  const checked = new Set<string>();
+  for (const name of registry.names()) {
+    for (const llmConfig of configsOf(config, name)) {
+      if (checked.has(llmConfig)) continue;
+      checked.add(llmConfig);
+      const resolved = config.getLlmConfig(llmConfig);
+      if (computeCost(resolved.model, probeUsage, resolved).usd !== null) continue;
+      const section = llmConfig === "llm" ? "[llm]" : `[llm.${llmConfig}]`;
+      const limit =
+        budget !== null ? `a budget of $${budget} (max_budget_per_task / -b)` : "a per-agent budget cap";
+      throw new RunSetupError(
+        `${limit} cannot be enforced: config "${llmConfig}" (model ${resolved.model}, used by ${name}) has no known price; set input_cost_per_token and output_cost_per_token in ${section}, or run without a budget`,
+      );
+    }
+  }
+}

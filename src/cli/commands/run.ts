@@ -1,0 +1,135 @@
+/**
+ * `llmconf run`: the headless agent run (OpenHands' `python -m openhands.core.main`): a task, an agent,
+ * a workspace; progress on stderr, the final message on stdout, the bill split per agent and config.
+ */
+import { readFile, stat } from "node:fs/promises";
+import { resolve } from "node:path";
+import { RunSetupError } from "../../agents/instance.ts";
+import { type RunResult, runTask } from "../../agents/run.ts";
+import { type CliIo, UsageError, useColor } from "../io.ts";
+import { loadConfigOrReport } from "../load.ts";
+import { parseCommandArgs } from "../options.ts";
+import { createPaint } from "../output.ts";
+import { createRunProgress } from "../run-progress.ts";
+import { formatOutcome, formatRunTable, toRunJson } from "../run-report.ts";
+
+const HELP = `Usage: llmconf run [-t TASK | -f FILE] [-c AGENT] [-l LLM] [-i N] [-b USD] [-d DIR] [--config-file PATH] [--json] [--yes]
+
+Runs an agent on a task in a workspace until it finishes or a limit stops it. Each agent uses its own
+named LLM config ([agent.<Name>] llm_config); delegates included, the bill is split per agent and config.
+
+Options:
+  -t, --task TASK            the task (or -f FILE, or the task on stdin)
+  -f, --file FILE            read the task from a file (wins over -t)
+  -c, --agent-cls AGENT      the agent to run (default: [core] default_agent, CodeActAgent)
+  -l, --llm-config NAME      the LLM config for agents that do not name one
+  -i, --max-iterations N     stop after N LLM calls over all agents (default 500)
+  -b, --max-budget-per-task USD  stop when the run has spent this much
+  -d, --directory DIR        the workspace (default: the current directory)
+  --json                     print { status, final_message, agents, llm_configs, breakdown, total_cost }
+  --yes                      run even with [security] confirmation_mode = true
+
+Exit codes: 0 finished, 1 error or limit reached, 2 usage error, 130 interrupted (Ctrl-C).
+`;
+
+async function readStdin(stdin: CliIo["stdin"]): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stdin)
+    chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer));
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+async function readTask(values: Record<string, string | boolean | undefined>, io: CliIo): Promise<string> {
+  const file = values.file;
+  if (typeof file === "string") {
+    try {
+      return (await readFile(resolve(io.cwd, file), "utf8")).trim();
+    } catch (error) {
+      throw new UsageError(
+        `-f ${file}: cannot read the task file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+      );
+    }
+  }
+  if (typeof values.task === "string") return values.task.trim();
+  if (io.stdin.isTTY !== true) return (await readStdin(io.stdin)).trim();
+  return "";
+}
+
+async function resolveWorkspace(directory: string | undefined, io: CliIo): Promise<string> {
+  const path = resolve(io.cwd, directory ?? ".");
+  const info = await stat(path).catch(() => undefined);
+  if (info === undefined || !info.isDirectory()) throw new UsageError(`-d ${directory}: not a directory`);
+  return path;
+}
+
+function exitCodeOf(result: RunResult): number {
+  if (result.status === "finished") return 0;
+  return result.status === "interrupted" ? 130 : 1;
+}
+
+/** Runs `run`. */
+export default async function run(args: string[], io: CliIo): Promise<number> {
+  const parsed = parseCommandArgs(args, {
+    task: { type: "string", short: "t" },
+    file: { type: "string", short: "f" },
+    directory: { type: "string", short: "d" },
+    yes: { type: "boolean" },
+  });
+  const { values } = parsed;
+  if (values.help) {
+    io.stdout.write(HELP);
+    return 0;
+  }
+  const task = await readTask(values, io);
+  if (task === "")
+    throw new UsageError('run needs a task: llmconf run -t "your task" (or -f FILE, or the task on stdin)');
+  const workspace = await resolveWorkspace(values.directory as string | undefined, io);
+  const config = await loadConfigOrReport(parsed, io);
+  if (!config) return 1;
+  if (config.security.confirmation_mode && values.yes !== true) {
+    io.stderr.write(
+      "llmconf: [security] confirmation_mode = true asks before every action, which a headless run cannot do; pass --yes to run without confirmation (or use chat)\n",
+    );
+    return 1;
+  }
+
+  const paint = createPaint(useColor(io.stderr, io.env));
+  const progress = createRunProgress(io.stderr, { live: io.stderr.isTTY === true, paint });
+  const controller = new AbortController();
+  const onInterrupt = () => {
+    // The first Ctrl-C stops the run (the table is still printed); a second one leaves at once.
+    if (controller.signal.aborted) process.exit(130);
+    controller.abort();
+  };
+  process.on("SIGINT", onInterrupt);
+  let result: RunResult;
+  try {
+    result = await runTask({
+      config,
+      task,
+      agent: config.core.default_agent,
+      workspace,
+      cwd: io.cwd,
+      env: io.env,
+      signal: controller.signal,
+      onEvent: (event) => progress.onEvent(event),
+      onLlmEvent: (agent, event) => progress.onLlmEvent(agent, event),
+    });
+  } catch (error) {
+    progress.finish();
+    if (!(error instanceof RunSetupError)) throw error;
+    io.stderr.write(`llmconf: ${error.message}\n`);
+    return 1;
+  } finally {
+    process.removeListener("SIGINT", onInterrupt);
+  }
+  progress.finish();
+  if (result.rows.length > 0) io.stderr.write(`\n${formatRunTable(result.rows)}\n`);
+  const outcome = formatOutcome(result);
+  if (result.status === "finished") io.stderr.write(`${outcome}\n`);
+  else io.stderr.write(`llmconf: ${outcome}: ${result.finalMessage}\n`);
+  if (result.trajectoryFile !== null) io.stderr.write(`trajectory: ${result.trajectoryFile}\n`);
+  if (values.json === true) io.stdout.write(`${JSON.stringify(toRunJson(result, config), null, 2)}\n`);
+  else if (result.status === "finished") io.stdout.write(`${result.finalMessage}\n`);
+  return exitCodeOf(result);
+}

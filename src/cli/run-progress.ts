@@ -1,0 +1,145 @@
+/**
+ * What `llmconf run` shows on stderr while it works: which agent acts (with its config and model), each
+ * tool call in one line, delegations indented, retries, warnings and the spend so far. On a terminal a
+ * status line at the bottom updates in place; elsewhere every line is plain and the spend rides along.
+ */
+import type { RunEvent } from "../agents/events.ts";
+import { formatUsd } from "../agents/ledger.ts";
+import type { LlmEvent } from "../llm/client.ts";
+import type { TextOut } from "./io.ts";
+import type { Paint } from "./output.ts";
+
+/** Receives a run's events and draws them. */
+export interface RunProgress {
+  onEvent(event: RunEvent): void;
+  onLlmEvent(agent: { name: string; depth: number }, event: LlmEvent): void;
+  /** Clears the status line (before the final table). */
+  finish(): void;
+}
+
+const maxSummary = 100;
+
+function oneLine(text: string, max = maxSummary): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+/** A tool call as one short line: the arguments that say what it does. */
+export function summarizeToolCall(tool: string, argumentsText: string): string {
+  let args: Record<string, unknown> = {};
+  try {
+    const parsed: unknown = JSON.parse(argumentsText || "{}");
+    if (typeof parsed === "object" && parsed !== null) args = parsed as Record<string, unknown>;
+  } catch {
+    return `${tool} ${oneLine(argumentsText)}`;
+  }
+  const text = (key: string) => (typeof args[key] === "string" ? (args[key] as string) : "");
+  switch (tool) {
+    case "execute_bash":
+      return `$ ${oneLine(text("command"))}`;
+    case "str_replace_editor":
+      return `${text("command")} ${text("path")}`;
+    case "delegate":
+      return `delegate → ${text("agent")}: ${oneLine(text("task"), 80)}`;
+    case "think":
+      return `think: ${oneLine(text("thought"), 80)}`;
+    case "finish":
+      return `finish: ${oneLine(text("message"), 80)}`;
+    case "grep":
+      return `grep ${JSON.stringify(text("pattern"))}${text("path") ? ` in ${text("path")}` : ""}${text("include") ? ` (${text("include")})` : ""}`;
+    case "glob":
+      return `glob ${text("pattern")}${text("path") ? ` in ${text("path")}` : ""}`;
+    case "view":
+      return `view ${text("path")}`;
+    default:
+      return `${tool} ${oneLine(argumentsText)}`;
+  }
+}
+
+/**
+ * Creates the progress display for one run.
+ * @example const progress = createRunProgress(process.stderr, { live: process.stderr.isTTY, paint });
+ */
+export function createRunProgress(out: TextOut, options: { live: boolean; paint: Paint }): RunProgress {
+  const { live, paint } = options;
+  let spent = 0;
+  let unpriced = 0;
+  let steps = 0;
+  let current = "";
+  let statusShown = false;
+
+  const spendText = () =>
+    `${formatUsd(spent)}${unpriced > 0 ? ` + ${unpriced} unpriced call${unpriced === 1 ? "" : "s"}` : ""}`;
+  const clearStatus = () => {
+    if (statusShown) out.write("\r\u001b[2K");
+    statusShown = false;
+  };
+  const drawStatus = () => {
+    if (!live || current === "") return;
+    const columns = (out as { columns?: number }).columns ?? 100;
+    const status = `${current} · step ${steps} · ${spendText()}`;
+    out.write(
+      `\r\u001b[2K${paint(2, status.length > columns - 1 ? `${status.slice(0, columns - 2)}…` : status)}`,
+    );
+    statusShown = true;
+  };
+  const line = (depth: number, text: string) => {
+    clearStatus();
+    out.write(`${"  ".repeat(depth)}${text}\n`);
+    drawStatus();
+  };
+
+  return {
+    onEvent(event) {
+      switch (event.type) {
+        case "agent_start":
+          current = `${event.agent} · ${event.llm_config} · ${event.model}`;
+          line(event.depth, `${paint(1, event.agent)} ${paint(2, `[${event.llm_config} · ${event.model}]`)}`);
+          break;
+        case "llm_response":
+          steps += 1;
+          if (event.cost === null) unpriced += 1;
+          else spent += event.cost;
+          current = `${event.agent} · ${event.llm_config} · ${event.model}`;
+          drawStatus();
+          break;
+        case "tool_call": {
+          const spend = live ? "" : paint(2, `  (${spendText()})`);
+          line(event.depth + 1, `${summarizeToolCall(event.tool, event.arguments)}${spend}`);
+          break;
+        }
+        case "observation":
+          if (event.error) line(event.depth + 1, paint(33, `! ${oneLine(event.content)}`));
+          break;
+        case "agent_end":
+          if (event.depth > 0) {
+            const mark = event.status === "finished" ? paint(32, "done") : paint(33, "stopped");
+            line(
+              event.depth,
+              `${event.agent} ${mark}${event.status === "finished" ? "" : `: ${oneLine(event.message)}`}`,
+            );
+          }
+          break;
+        case "warning":
+          line(0, paint(33, `warning: ${event.message}`));
+          break;
+        default:
+          break;
+      }
+    },
+    onLlmEvent(agent, event) {
+      if (event.type === "retry") {
+        line(
+          agent.depth + 1,
+          paint(
+            33,
+            `${event.configName}: ${oneLine(event.message)}; retrying in ${(event.waitMs / 1000).toFixed(1)} s (attempt ${event.attempt + 1} of ${event.attempts})`,
+          ),
+        );
+      } else if (event.type === "fallback") {
+        line(agent.depth + 1, paint(33, `${event.from} failed (${event.kind}); falling back to ${event.to}`));
+      }
+    },
+    finish: clearStatus,
+  };
+}
