@@ -1,0 +1,114 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import type { RunEvent } from "../agents/events.ts";
+import { createPaint } from "./output.ts";
+import { createRunProgress, summarizeToolCall } from "./run-progress.ts";
+
+const stamp = { id: 0, timestamp: "2026-01-01T00:00:00.000Z" };
+const usage = { input_tokens: 10, output_tokens: 2, cache_read_tokens: 0, cache_write_tokens: 0 };
+const events: RunEvent[] = [
+  { ...stamp, type: "agent_start", agent: "Main", depth: 0, llm_config: "llm", model: "gpt-4", task: "t" },
+  {
+    ...stamp,
+    type: "llm_response",
+    agent: "Main",
+    depth: 0,
+    llm_config: "llm",
+    model: "gpt-4",
+    content: null,
+    tool_calls: [],
+    usage,
+    cost: 0.25,
+    latency_ms: 1,
+    attempts: 1,
+  },
+  {
+    ...stamp,
+    type: "tool_call",
+    agent: "Main",
+    depth: 0,
+    tool_call_id: "a",
+    tool: "delegate",
+    arguments: '{"agent":"Explorer","task":"look"}',
+  },
+  {
+    ...stamp,
+    type: "agent_start",
+    agent: "Explorer",
+    depth: 1,
+    llm_config: "cheap",
+    model: "mini",
+    task: "look",
+  },
+  {
+    ...stamp,
+    type: "llm_response",
+    agent: "Explorer",
+    depth: 1,
+    llm_config: "cheap",
+    model: "mini",
+    content: null,
+    tool_calls: [],
+    usage,
+    cost: null,
+    latency_ms: 1,
+    attempts: 1,
+  },
+  {
+    ...stamp,
+    type: "tool_call",
+    agent: "Explorer",
+    depth: 1,
+    tool_call_id: "b",
+    tool: "grep",
+    arguments: '{"pattern":"x","path":"src"}',
+  },
+  {
+    ...stamp,
+    type: "observation",
+    agent: "Explorer",
+    depth: 1,
+    tool_call_id: "b",
+    tool: "grep",
+    content: "ERROR: bad\nthing",
+    error: true,
+  },
+  { ...stamp, type: "agent_end", agent: "Explorer", depth: 1, status: "finished", message: "found" },
+];
+
+function render(isTTY: boolean): string {
+  let text = "";
+  const out = { isTTY, columns: 200, write: (chunk: string) => (text += chunk) };
+  const progress = createRunProgress(out, { live: isTTY, paint: createPaint(false) });
+  for (const event of events) progress.onEvent(event);
+  progress.finish();
+  return text;
+}
+
+test("without a terminal, progress is plain lines: delegations indented, the spend on each tool line", () => {
+  assert.equal(
+    render(false),
+    [
+      "Main [llm · gpt-4]",
+      "  delegate → Explorer: look  ($0.250000)",
+      "  Explorer [cheap · mini]",
+      '    grep "x" in src  ($0.250000 + 1 unpriced call)',
+      "    ! ERROR: bad thing",
+      "  Explorer done",
+      "",
+    ].join("\n"),
+  );
+});
+
+test("on a terminal, a status line with the acting agent, its config and the spend updates in place", () => {
+  const text = render(true);
+  assert.match(text, /\r\u001b\[2KExplorer · cheap · mini · step 2 · \$0\.250000 \+ 1 unpriced call/);
+  assert.ok(text.endsWith("\r\u001b[2K"), "the status line is cleared at the end");
+  assert.ok(!text.includes("($0.250000)"), "tool lines carry no spend: the status line shows it");
+});
+
+test("tool calls are summarised by the arguments that say what they do", () => {
+  assert.equal(summarizeToolCall("execute_bash", '{"command":"npm  test\\n"}'), "$ npm test");
+  assert.equal(summarizeToolCall("str_replace_editor", '{"command":"create","path":"a.ts"}'), "create a.ts");
+  assert.equal(summarizeToolCall("custom", "not json"), "custom not json");
+});
