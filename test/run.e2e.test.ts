@@ -161,9 +161,14 @@ test("the cost-optimisation example: CodeActAgent delegates exploring and writin
 
 test("the trajectory is written as JSON with every call's config, usage and cost, and never a secret", async () => {
   const { dir } = setUp(costOptimizationConfig(`\n[core]\nsave_trajectory_path = "trajectory.json"\n`));
-  upstream.enqueue(call("execute_bash", { command: `echo ${secret}` }), call("finish", { message: "done" }));
+  upstream.enqueue(
+    call("execute_bash", { command: `echo ${secret}` }),
+    call("finish", { message: `the key was ${secret}` }),
+  );
   const result = await run(dir, ["-t", "echo something"]);
   assert.equal(result.code, 0, result.stderr);
+  assert.equal(result.stdout, "the key was **********\n");
+  assert.ok(!result.stderr.includes(secret), "progress masks the key in the command line");
   const text = readFileSync(join(dir, "trajectory.json"), "utf8");
   assert.ok(!text.includes(secret), "the key printed by a command is masked");
   const events = JSON.parse(text) as { type: string; llm_config?: string; cost?: number; usage?: unknown }[];
@@ -400,4 +405,42 @@ test("Ctrl-C mid-run kills the running command, prints the table so far and exit
   assert.equal(await closed, 130);
   assert.match(stderr, /^CodeActAgent +llm +gpt-4 +1 /m);
   assert.match(stderr, /interrupted/);
+});
+
+test("the task comes from -f FILE or stdin; an unknown agent is refused with the known ones listed", async () => {
+  const { dir } = setUp(costOptimizationConfig());
+  writeFileSync(join(dir, "task.md"), "Task from a file\n");
+  upstream.enqueue(call("finish", { message: "done" }));
+  const fromFile = await run(dir, ["-f", "task.md"]);
+  assert.equal(fromFile.code, 0, fromFile.stderr);
+  const firstUser = (upstream.requests[0]?.body as { messages: { role: string; content: string }[] })
+    .messages[1];
+  assert.deepEqual(firstUser, { role: "user", content: "Task from a file" });
+
+  upstream.reset();
+  upstream.enqueue(call("finish", { message: "done" }));
+  const fromStdin = await runCli(["run", "-d", "repo"], { cwd: dir, stdin: "Task from stdin\n" });
+  assert.equal(fromStdin.code, 0, fromStdin.stderr);
+
+  const unknown = await run(dir, ["-t", "x", "-c", "NoSuchAgent"]);
+  assert.equal(unknown.code, 1);
+  assert.match(
+    unknown.stderr,
+    /unknown agent "NoSuchAgent"; known agents: CodeActAgent, RepoExplorerAgent, CodeWriterAgent/,
+  );
+  const noTask = await runCli(["run", "-d", "repo"], { cwd: dir });
+  assert.equal(noTask.code, 2);
+  assert.match(noTask.stderr, /run needs a task/);
+});
+
+test("delegation deeper than max_delegation_depth is refused with an observation", async () => {
+  const { dir } = setUp(costOptimizationConfig(`\n[core]\nmax_delegation_depth = 0\n`));
+  upstream.enqueue(
+    call("delegate", { agent: "RepoExplorerAgent", task: "x" }),
+    call("finish", { message: "done" }),
+  );
+  const result = await run(dir, ["-t", "delegate"]);
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(lastObservations()[0] ?? "", /delegation depth limit reached \(max_delegation_depth = 0\)/);
+  assert.equal(upstream.requests.length, 2);
 });

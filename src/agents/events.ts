@@ -3,6 +3,7 @@
  * The same list is the trajectory (`save_trajectory_path`) and what progress output is drawn from.
  * Field names use snake_case like the rest of llmconf's JSON (and OpenHands' trajectories).
  */
+import { redactSecrets } from "../config/secrets.ts";
 import type { ToolCall, Usage } from "../llm/messages.ts";
 
 /** Fields every event has. */
@@ -99,18 +100,26 @@ export interface History {
 }
 
 /**
- * Creates an empty history.
- * @example const history = createHistory([(event) => writer.write(event)]);
+ * Creates an empty history. Every secret in `secrets` is masked in events before they are stored or
+ * shown, so no listener (progress, trajectory) can leak one a command printed or a model repeated.
+ * @example const history = createHistory([(event) => writer.write(event)], { secrets: [apiKey] });
  */
 export function createHistory(
   listeners: readonly ((event: RunEvent) => void)[],
-  now: () => Date = () => new Date(),
+  options: { secrets?: readonly string[]; now?: () => Date } = {},
 ): History {
   const events: RunEvent[] = [];
+  const secrets = (options.secrets ?? []).filter((secret) => secret.length >= 4);
+  const now = options.now ?? (() => new Date());
   return {
     events,
     append(event) {
-      const stamped = { id: events.length, timestamp: now().toISOString(), ...event } as RunEvent;
+      let stamped = { id: events.length, timestamp: now().toISOString(), ...event } as RunEvent;
+      if (secrets.length > 0) {
+        const text = JSON.stringify(stamped);
+        if (secrets.some((secret) => text.includes(secret)))
+          stamped = JSON.parse(redactSecrets(text, secrets));
+      }
       events.push(stamped);
       for (const listener of listeners) listener(stamped);
       return stamped;

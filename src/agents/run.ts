@@ -5,6 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Config } from "../config/load.ts";
+import { redactSecrets } from "../config/secrets.ts";
 import { LlmError, type LlmEvent } from "../llm/index.ts";
 import type { AgentDefinition } from "./agent.ts";
 import { type BreakdownRow, createHistory, type RunEvent, type RunStatus } from "./events.ts";
@@ -116,10 +117,13 @@ export async function runTask(options: RunTaskOptions): Promise<RunResult> {
   let trajectory: TrajectoryWriter | undefined;
   const savePath = config.core.save_trajectory_path;
   if (savePath !== null) trajectory = openTrajectory(trajectoryFileFor(savePath, randomUUID()), secrets);
-  const history = createHistory([
-    ...(trajectory ? [(event: RunEvent) => trajectory?.write(event)] : []),
-    ...(options.onEvent ? [options.onEvent] : []),
-  ]);
+  const history = createHistory(
+    [
+      ...(trajectory ? [(event: RunEvent) => trajectory?.write(event)] : []),
+      ...(options.onEvent ? [options.onEvent] : []),
+    ],
+    { secrets },
+  );
   const ledger = createLedger({
     runBudgetUsd: config.core.max_budget_per_task,
     agentCapsUsd: agentCapsOf(config, registry),
@@ -248,7 +252,7 @@ export async function runTask(options: RunTaskOptions): Promise<RunResult> {
   trajectory?.close();
   return {
     status,
-    finalMessage,
+    finalMessage: redactSecrets(finalMessage, secrets),
     rows,
     totalUsd: ledger.totalUsd(),
     unpricedCalls,
