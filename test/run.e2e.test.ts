@@ -413,8 +413,8 @@ test("the task comes from -f FILE or stdin; an unknown agent is refused with the
   upstream.enqueue(call("finish", { message: "done" }));
   const fromFile = await run(dir, ["-f", "task.md"]);
   assert.equal(fromFile.code, 0, fromFile.stderr);
-  const firstUser = (upstream.requests[0]?.body as { messages: { role: string; content: string }[] })
-    .messages[1];
+  const firstBody = upstream.requests[0]?.body as { messages: { role: string; content: string }[] };
+  const firstUser = firstBody.messages[1];
   assert.deepEqual(firstUser, { role: "user", content: "Task from a file" });
 
   upstream.reset();

@@ -3,6 +3,7 @@
  * The same list is the trajectory (`save_trajectory_path`) and what progress output is drawn from.
  * Field names use snake_case like the rest of llmconf's JSON (and OpenHands' trajectories).
  */
+import type { LlmConfigReason } from "../config/load.ts";
 import { redactSecrets } from "../config/secrets.ts";
 import type { ToolCall, Usage } from "../llm/messages.ts";
 
@@ -26,6 +27,8 @@ export type RunEvent = EventBase &
         agent: string;
         depth: number;
         llm_config: string;
+        /** Why the agent uses that config: its own `llm_config`, `[agent]`'s, the `-l` choice, or the default. */
+        llm_config_reason: LlmConfigReason;
         model: string;
         task: string;
       }

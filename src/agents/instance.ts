@@ -62,7 +62,7 @@ export function createAgentInstance(
   delegators: readonly string[],
 ): AgentInstance {
   const { config } = factory;
-  const llmConfig = config.llmConfigNameForAgent(definition.name).name;
+  const { name: llmConfig, reason: llmConfigReason } = config.llmConfigNameForAgent(definition.name);
   const resolved = config.getLlmConfig(llmConfig);
   const setup: AgentSetup = {
     config: config.getAgentConfig(definition.name),
@@ -90,6 +90,7 @@ export function createAgentInstance(
       onEvent: (event) => factory.onLlmEvent(instance, event),
     }),
     llmConfig,
+    llmConfigReason,
     model: resolved.model,
     tools,
     toolCalling: chooseToolCalling(resolved),

@@ -2,6 +2,7 @@
  * The agent loop, one function: build the prompt from the history, call the agent's own client, run the
  * tool calls, append the observations, check the limits — until the agent finishes or a limit stops it.
  */
+import type { LlmConfigReason } from "../config/load.ts";
 import type { Llm } from "../llm/client.ts";
 import type { ChatMessage } from "../llm/messages.ts";
 import type { AgentDefinition } from "./agent.ts";
@@ -22,6 +23,8 @@ export interface AgentInstance {
   /** The client built from this agent's own named config. */
   readonly llm: Llm;
   readonly llmConfig: string;
+  /** Why the agent uses that config (as `config explain` reports it). */
+  readonly llmConfigReason: LlmConfigReason;
   readonly model: string;
   readonly tools: readonly Tool[];
   readonly toolCalling: ToolCallingMode;

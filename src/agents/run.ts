@@ -205,6 +205,7 @@ export async function runTask(options: RunTaskOptions): Promise<RunResult> {
       agent: agent.name,
       depth: agent.depth,
       llm_config: agent.llmConfig,
+      llm_config_reason: agent.llmConfigReason,
       model: agent.model,
       task,
     });

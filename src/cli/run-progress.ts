@@ -5,6 +5,7 @@
  */
 import type { RunEvent } from "../agents/events.ts";
 import { formatUsd } from "../agents/ledger.ts";
+import type { LlmConfigReason } from "../config/load.ts";
 import type { LlmEvent } from "../llm/client.ts";
 import type { TextOut } from "./io.ts";
 import type { Paint } from "./output.ts";
@@ -18,6 +19,17 @@ export interface RunProgress {
 }
 
 const maxSummary = 100;
+
+/** Why an agent uses its config, in the words `config explain` uses. */
+const reasonText: Record<
+  RunEvent & { type: "agent_start" } extends { llm_config_reason: infer R } ? R & string : never,
+  string
+> = {
+  agent: "its own llm_config",
+  "base-agent": "[agent] llm_config",
+  cli: "-l",
+  default: "the default config",
+};
 
 function oneLine(text: string, max = maxSummary): string {
   const flat = text.replace(/\s+/g, " ").trim();
@@ -94,7 +106,10 @@ export function createRunProgress(out: TextOut, options: { live: boolean; paint:
       switch (event.type) {
         case "agent_start":
           current = `${event.agent} · ${event.llm_config} · ${event.model}`;
-          line(event.depth, `${paint(1, event.agent)} ${paint(2, `[${event.llm_config} · ${event.model}]`)}`);
+          line(
+            event.depth,
+            `${paint(1, event.agent)} ${paint(2, `[${event.llm_config} · ${event.model}] (${reasonText[event.llm_config_reason]})`)}`,
+          );
           break;
         case "llm_response":
           steps += 1;
