@@ -444,3 +444,34 @@ test("delegation deeper than max_delegation_depth is refused with an observation
   assert.match(lastObservations()[0] ?? "", /delegation depth limit reached \(max_delegation_depth = 0\)/);
   assert.equal(upstream.requests.length, 2);
 });
+
+test("[agent] options take effect: enable_cmd removes execute_bash, system_prompt_filename replaces the prompt", async () => {
+  const { dir } = setUp(
+    costOptimizationConfig(`\n[agent]\nenable_cmd = false\nsystem_prompt_filename = "prompts/custom.md"\n`),
+  );
+  mkdirSync(join(dir, "prompts"));
+  writeFileSync(join(dir, "prompts/custom.md"), "You are a custom agent.");
+  upstream.enqueue(call("finish", { message: "done" }));
+  const result = await run(dir, ["-t", "anything"]);
+  assert.equal(result.code, 0, result.stderr);
+  const body = upstream.requests[0]?.body as {
+    messages: { role: string; content: string }[];
+    tools: { function: { name: string } }[];
+  };
+  assert.deepEqual(body.messages[0], { role: "system", content: "You are a custom agent." });
+  assert.deepEqual(
+    body.tools.map((tool) => tool.function.name),
+    ["str_replace_editor", "think", "delegate", "finish"],
+  );
+
+  writeFileSync(
+    join(dir, "config.toml"),
+    costOptimizationConfig(`\n[agent]\nsystem_prompt_filename = "missing.md"\n`),
+  );
+  const missing = await run(dir, ["-t", "anything"]);
+  assert.equal(missing.code, 1);
+  assert.match(
+    missing.stderr,
+    /\[agent\] system_prompt_filename: cannot read .*missing\.md for agent CodeActAgent \(ENOENT\)/,
+  );
+});

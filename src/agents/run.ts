@@ -4,6 +4,7 @@
  * delegation depth and Ctrl-C — and starts the agent loop for the run's agent and each delegate.
  */
 import { randomUUID } from "node:crypto";
+import { dirname, resolve } from "node:path";
 import type { Config } from "../config/load.ts";
 import { redactSecrets } from "../config/secrets.ts";
 import { LlmError, type LlmEvent } from "../llm/index.ts";
@@ -116,7 +117,12 @@ export async function runTask(options: RunTaskOptions): Promise<RunResult> {
 
   let trajectory: TrajectoryWriter | undefined;
   const savePath = config.core.save_trajectory_path;
-  if (savePath !== null) trajectory = openTrajectory(trajectoryFileFor(savePath, randomUUID()), secrets);
+  if (savePath !== null) {
+    // A relative path is relative to the config file that sets it (like the other paths a config names).
+    const source = config.provenance.sections.core?.save_trajectory_path?.source;
+    const base = source?.kind === "file" ? dirname(source.file) : (options.cwd ?? process.cwd());
+    trajectory = openTrajectory(trajectoryFileFor(resolve(base, savePath), randomUUID()), secrets);
+  }
   const history = createHistory(
     [
       ...(trajectory ? [(event: RunEvent) => trajectory?.write(event)] : []),
