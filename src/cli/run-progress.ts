@@ -21,10 +21,7 @@ export interface RunProgress {
 const maxSummary = 100;
 
 /** Why an agent uses its config, in the words `config explain` uses. */
-const reasonText: Record<
-  RunEvent & { type: "agent_start" } extends { llm_config_reason: infer R } ? R & string : never,
-  string
-> = {
+const reasonText: Record<LlmConfigReason, string> = {
   agent: "its own llm_config",
   "base-agent": "[agent] llm_config",
   cli: "-l",
