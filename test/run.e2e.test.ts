@@ -475,3 +475,28 @@ test("[agent] options take effect: enable_cmd removes execute_bash, system_promp
     /\[agent\] system_prompt_filename: cannot read .*missing\.md for agent CodeActAgent \(ENOENT\)/,
   );
 });
+
+test("a config that needs an unset ${VAR} cannot be used: a located error for the run's agent, an observation for a delegate", async () => {
+  const { dir } = setUp(
+    costOptimizationConfig().replace(
+      'model = "gpt-3.5-turbo"',
+      'model = "gpt-3.5-turbo"\napi_key = "${EXPLORER_KEY_NOT_SET}"',
+    ),
+  );
+  upstream.enqueue(
+    call("delegate", { agent: "RepoExplorerAgent", task: "x" }),
+    call("finish", { message: "done" }),
+  );
+  const delegated = await run(dir, ["-t", "delegate"]);
+  assert.equal(delegated.code, 0, delegated.stderr);
+  assert.match(
+    lastObservations()[0] ?? "",
+    /RepoExplorerAgent cannot start: .*config\.toml:\d+:\d+: error: LLM config "repo-explorer" cannot be used/,
+  );
+
+  upstream.reset();
+  const direct = await run(dir, ["-t", "explore", "-c", "RepoExplorerAgent"]);
+  assert.equal(direct.code, 1);
+  assert.equal(upstream.requests.length, 0);
+  assert.match(direct.stderr, /config\.toml:\d+:\d+: error: LLM config "repo-explorer" cannot be used/);
+});

@@ -63,7 +63,8 @@ export function createAgentInstance(
 ): AgentInstance {
   const { config } = factory;
   const { name: llmConfig, reason: llmConfigReason } = config.llmConfigNameForAgent(definition.name);
-  const resolved = config.getLlmConfig(llmConfig);
+  // A config (or one of its fallbacks) that needs an unset ${VAR} throws a located ConfigError here.
+  const resolved = config.usableLlmConfig(llmConfig);
   const setup: AgentSetup = {
     config: config.getAgentConfig(definition.name),
     workspace: factory.toolContext.workspace.root,

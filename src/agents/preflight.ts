@@ -36,6 +36,8 @@ export function checkRunSetup(config: Config, registry: AgentRegistry, agent: st
   if (registry.get(agent) === undefined) {
     throw new RunSetupError(`unknown agent "${agent}"; known agents: ${registry.names().join(", ")}`);
   }
+  // The run's agent must be able to call its config before anything starts (unset ${VAR} → ConfigError).
+  config.usableLlmConfig(config.llmConfigNameForAgent(agent).name);
   const budget = config.core.max_budget_per_task;
   const caps = agentCapsOf(config, registry);
   if (budget === null && Object.keys(caps).length === 0) return;

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { dirname, resolve } from "node:path";
+import { ConfigError, formatIssue } from "../config/issues.ts";
 import type { Config } from "../config/load.ts";
 import { redactSecrets } from "../config/secrets.ts";
 import { LlmError, type LlmEvent } from "../llm/index.ts";
@@ -200,7 +201,15 @@ export async function runTask(options: RunTaskOptions): Promise<RunResult> {
           `delegation depth limit reached (max_delegation_depth = ${maxDepth}); do this sub-task yourself`,
         );
       }
-      const child = createAgentInstance(factory, definition, parent.depth + 1, parent.chain);
+      let child: AgentInstance;
+      try {
+        child = createAgentInstance(factory, definition, parent.depth + 1, parent.chain);
+      } catch (error) {
+        // A delegate whose config cannot be used (an unset ${VAR}) is the delegator's to work around.
+        if (!(error instanceof ConfigError)) throw error;
+        const problems = error.issues.map((issue) => formatIssue(issue)).join("; ");
+        throw new ToolError(`${name} cannot start: ${problems}`);
+      }
       return runAgent(child, task);
     },
   };
