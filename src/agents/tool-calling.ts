@@ -7,6 +7,8 @@
 import type { ResolvedLlmConfig } from "../config/schema.ts";
 import type { Completion, CompletionRequest } from "../llm/client.ts";
 import type { ChatMessage, ToolCall, ToolDefinition } from "../llm/messages.ts";
+import { getModelInfo } from "../llm/model-info.ts";
+import { createPromptToolCalling } from "./prompt-tool-calling.ts";
 
 /** What the loop keeps of one answer: the assistant message for the history and the calls to run. */
 export type ParsedAnswer =
@@ -30,7 +32,12 @@ export const nativeToolCalling: ToolCallingMode = {
   parse: (completion) => ({ message: completion.message, calls: completion.toolCalls }),
 };
 
-/** Chooses how an agent on this LLM config is offered its tools. */
-export function chooseToolCalling(_config: Readonly<ResolvedLlmConfig>): ToolCallingMode {
-  return nativeToolCalling;
+/**
+ * Chooses how an agent on this LLM config is offered its tools: in the prompt when the config says
+ * `native_tool_calling = false`, or leaves it unset for a model known to lack tool calling; natively
+ * otherwise (a model nothing is known about keeps native calling, as OpenHands does).
+ */
+export function chooseToolCalling(config: Readonly<ResolvedLlmConfig>): ToolCallingMode {
+  const native = config.native_tool_calling ?? getModelInfo(config.model)?.supportsToolCalling ?? true;
+  return native ? nativeToolCalling : createPromptToolCalling();
 }
