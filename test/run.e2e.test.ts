@@ -328,7 +328,10 @@ test("file tools refuse paths outside the workspace: .., absolute elsewhere, sym
 });
 
 test("a command that outlives [sandbox] timeout is killed with its children, and the observation says so", async () => {
-  const { dir, workspace } = setUp(costOptimizationConfig(`\n[sandbox]\ntimeout = 1\n`));
+  // On the host, so the child's pid is the host's (test/sandbox.e2e.test.ts covers the sandbox).
+  const { dir, workspace } = setUp(
+    costOptimizationConfig(`\n[core]\nruntime = "local"\n\n[sandbox]\ntimeout = 1\n`),
+  );
   upstream.enqueue(
     call("execute_bash", { command: "sleep 120 & echo $! > child.pid; sleep 120" }),
     call("finish", { message: "done" }),

@@ -21,7 +21,7 @@ export type RunStatus = "finished" | "error" | "budget_exceeded" | "max_iteratio
 /** Everything that happens in a run. */
 export type RunEvent = EventBase &
   (
-    | { type: "run_start"; task: string; agent: string; workspace: string }
+    | { type: "run_start"; task: string; agent: string; workspace: string; runtime: string }
     | {
         type: "agent_start";
         agent: string;

@@ -11,12 +11,13 @@ import { redactSecrets } from "../config/secrets.ts";
 import { LlmError, type LlmEvent } from "../llm/index.ts";
 import type { AgentDefinition } from "./agent.ts";
 import { type BreakdownRow, createHistory, type RunEvent, type RunStatus } from "./events.ts";
-import { createAgentInstance, type InstanceFactory } from "./instance.ts";
+import { createAgentInstance, type InstanceFactory, RunSetupError } from "./instance.ts";
 import { createLedger, formatUsd, type LedgerRow } from "./ledger.ts";
 import { type AgentInstance, runAgentLoop } from "./loop.ts";
 import { agentCapsOf, checkRunSetup } from "./preflight.ts";
 import { type AgentRegistry, createAgentRegistry } from "./registry.ts";
-import type { CommandWrapper } from "./shell/run-command.ts";
+import { type CommandRuntime, openCommandRuntime } from "./shell/command-runtime.ts";
+import { SandboxUnavailableError } from "./shell/runtime-choice.ts";
 import { ToolError } from "./tools/tool.ts";
 import { openTrajectory, type TrajectoryWriter, trajectoryFileFor } from "./trajectory.ts";
 import { createWorkspace } from "./workspace.ts";
@@ -49,8 +50,11 @@ export interface RunTaskOptions {
   /** @default process.env */
   env?: Readonly<Record<string, string | undefined>> | undefined;
   fetch?: typeof globalThis.fetch | undefined;
-  /** How shell commands are started (the sandbox). @default host `bash -c` */
-  wrapCommand?: CommandWrapper | undefined;
+  /**
+   * Where shell commands run, opened by the caller (to report it before the run starts).
+   * @default opened here from `[core] runtime`: a sandbox for `docker`/`sandbox`, the host for `local`/`cli`
+   */
+  commandRuntime?: CommandRuntime | undefined;
   /** Every event of the history, as it is appended (progress output). */
   onEvent?: ((event: RunEvent) => void) | undefined;
   /** What a client reports (retries, fallbacks), with the agent it works for. */
@@ -97,6 +101,20 @@ function secretsOf(config: Config, env: Readonly<Record<string, string | undefin
   return values.filter((value): value is string => typeof value === "string" && value.length >= 8);
 }
 
+/** The runtime `[core] runtime` asks for; one that cannot start is a setup error, before any call. */
+export async function openRunCommandRuntime(
+  config: Config,
+  workspace: string,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<CommandRuntime> {
+  try {
+    return await openCommandRuntime(config, { workspace, env });
+  } catch (error) {
+    if (error instanceof SandboxUnavailableError) throw new RunSetupError(error.message);
+    throw error;
+  }
+}
+
 /**
  * Runs an agent on a task in a workspace until it finishes or a limit stops it. Throws `RunSetupError`
  * (and `ConfigError`) for problems found before the first call; everything later is in the result.
@@ -112,6 +130,7 @@ export async function runTask(options: RunTaskOptions): Promise<RunResult> {
   const env = options.env ?? process.env;
   const signal = options.signal ?? new AbortController().signal;
   const workspace = createWorkspace(options.workspace);
+  const commands = options.commandRuntime ?? (await openRunCommandRuntime(config, workspace.root, env));
   const secrets = secretsOf(config, env);
   const maxIterations = config.core.max_iterations;
   const maxDepth = config.core.max_delegation_depth;
@@ -173,7 +192,7 @@ export async function runTask(options: RunTaskOptions): Promise<RunResult> {
       workspace,
       signal,
       commandTimeoutMs: config.sandbox.timeout * 1000,
-      wrapCommand: options.wrapCommand,
+      wrapCommand: commands.wrap,
       fileHistory: new Map(),
     },
     onLlmEvent(agent, event) {
@@ -238,7 +257,13 @@ export async function runTask(options: RunTaskOptions): Promise<RunResult> {
     throw new ToolError(`${agent.name} stopped before finishing: ${outcome.message}. Carry on without it.`);
   };
 
-  history.append({ type: "run_start", task: options.task, agent: agentName, workspace: workspace.root });
+  history.append({
+    type: "run_start",
+    task: options.task,
+    agent: agentName,
+    workspace: workspace.root,
+    runtime: commands.summary,
+  });
   let status: RunStatus = "finished";
   let finalMessage: string;
   try {
@@ -253,9 +278,11 @@ export async function runTask(options: RunTaskOptions): Promise<RunResult> {
       finalMessage = status === "interrupted" ? "interrupted (Ctrl-C)" : error.message;
     } else {
       trajectory?.close();
+      if (!options.commandRuntime) await commands.close();
       throw error;
     }
   }
+  if (!options.commandRuntime) await commands.close();
   const rows = ledger.rows();
   const unpricedCalls = ledger.unpricedCalls();
   history.append({

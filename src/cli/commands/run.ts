@@ -5,7 +5,8 @@
 import { readFile, stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { RunSetupError } from "../../agents/instance.ts";
-import { type RunResult, runTask } from "../../agents/run.ts";
+import { openRunCommandRuntime, type RunResult, runTask } from "../../agents/run.ts";
+import type { CommandRuntime } from "../../agents/shell/command-runtime.ts";
 import { type CliIo, UsageError, useColor } from "../io.ts";
 import { loadConfigOrReport } from "../load.ts";
 import { parseCommandArgs } from "../options.ts";
@@ -28,6 +29,9 @@ Options:
   -d, --directory DIR        the workspace (default: the current directory)
   --json                     print { status, final_message, agents, llm_configs, breakdown, total_cost }
   --yes                      run even with [security] confirmation_mode = true
+
+Commands run in a sandbox (bubblewrap: the workspace writable, the rest read-only, own PID namespace)
+when [core] runtime is "docker" (the default) or "sandbox"; runtime = "local" runs them on the host.
 
 Exit codes: 0 finished, 1 error or limit reached, 2 usage error, 130 interrupted (Ctrl-C).
 `;
@@ -93,6 +97,17 @@ export default async function run(args: string[], io: CliIo): Promise<number> {
     return 1;
   }
 
+  // Before anything is sent: a sandbox that cannot start stops the run here, never falling back.
+  let commands: CommandRuntime;
+  try {
+    commands = await openRunCommandRuntime(config, workspace, io.env);
+  } catch (error) {
+    if (!(error instanceof RunSetupError)) throw error;
+    io.stderr.write(`llmconf: ${error.message}\n`);
+    return 1;
+  }
+  io.stderr.write(`llmconf: ${commands.summary}\n`);
+
   const paint = createPaint(useColor(io.stderr, io.env));
   const progress = createRunProgress(io.stderr, { live: io.stderr.isTTY === true, paint });
   const controller = new AbortController();
@@ -112,6 +127,7 @@ export default async function run(args: string[], io: CliIo): Promise<number> {
       cwd: io.cwd,
       env: io.env,
       signal: controller.signal,
+      commandRuntime: commands,
       onEvent: (event) => progress.onEvent(event),
       onLlmEvent: (agent, event) => progress.onLlmEvent(agent, event),
     });
@@ -122,6 +138,7 @@ export default async function run(args: string[], io: CliIo): Promise<number> {
     return 1;
   } finally {
     process.removeListener("SIGINT", onInterrupt);
+    await commands.close();
   }
   progress.finish();
   if (result.rows.length > 0) io.stderr.write(`\n${formatRunTable(result.rows)}\n`);
