@@ -24,7 +24,13 @@ export { RunSetupError } from "./instance.ts";
 export { createLedger, type Ledger, type LedgerCall, type LedgerRow, type LimitReached } from "./ledger.ts";
 export { type AgentInstance, type AgentOutcome, type LoopRun, runAgentLoop } from "./loop.ts";
 export { type AgentRegistry, createAgentRegistry } from "./registry.ts";
-export { type RunResult, RunStop, type RunTaskOptions, runTask } from "./run.ts";
+export { openRunCommandRuntime, type RunResult, RunStop, type RunTaskOptions, runTask } from "./run.ts";
+export {
+  type CommandRuntime,
+  type CommandRuntimeOptions,
+  describeRuntime,
+  openCommandRuntime,
+} from "./shell/command-runtime.ts";
 export {
   type CommandResult,
   type CommandWrapper,
@@ -33,6 +39,16 @@ export {
   type RunCommandOptions,
   runCommand,
 } from "./shell/run-command.ts";
+export {
+  chooseRuntime,
+  HOST_RUNTIMES,
+  type RuntimeChoice,
+  type RuntimeSettings,
+  SANDBOXED_RUNTIMES,
+  type SandboxProblem,
+  SandboxUnavailableError,
+} from "./shell/runtime-choice.ts";
+export { type OpenSandboxOptions, openSandbox, type Sandbox, type SpawnPlan } from "./shell/sandbox.ts";
 export {
   chooseToolCalling,
   nativeToolCalling,
