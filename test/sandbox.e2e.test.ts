@@ -14,7 +14,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, beforeEach, test } from "node:test";
-import type { Behaviour } from "../src/fake-upstream/behaviours.ts";
+import type { Behaviour } from "../src/llm/replies/behaviours.ts";
 import { type FakeUpstream, startFakeUpstream } from "../src/fake-upstream/server.ts";
 import { runCli } from "./run-cli.ts";
 
