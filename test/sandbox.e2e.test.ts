@@ -14,8 +14,8 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, beforeEach, test } from "node:test";
-import type { Behaviour } from "../src/llm/replies/behaviours.ts";
 import { type FakeUpstream, startFakeUpstream } from "../src/fake-upstream/server.ts";
+import type { Behaviour } from "../src/llm/replies/behaviours.ts";
 import { runCli } from "./run-cli.ts";
 
 function configFile(text: string): string {
