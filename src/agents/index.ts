@@ -19,6 +19,7 @@
  */
 export { type AgentDefinition, type AgentSetup, type AgentSummary, defineAgent } from "./agent.ts";
 export { BUILTIN_AGENTS, codeActAgent, codeWriterAgent, repoExplorerAgent } from "./builtin-agents.ts";
+export { type ClasspathAgents, loadClasspathAgents } from "./classpath.ts";
 export type { BreakdownRow, History, RunEvent, RunStatus } from "./events.ts";
 export { RunSetupError } from "./instance.ts";
 export { createLedger, type Ledger, type LedgerCall, type LedgerRow, type LimitReached } from "./ledger.ts";

@@ -10,6 +10,8 @@ import type { Config } from "../config/load.ts";
 import { redactSecrets } from "../config/secrets.ts";
 import { LlmError, type LlmEvent } from "../llm/index.ts";
 import type { AgentDefinition } from "./agent.ts";
+import { BUILTIN_AGENTS } from "./builtin-agents.ts";
+import { loadClasspathAgents } from "./classpath.ts";
 import { type BreakdownRow, createHistory, type RunEvent, type RunStatus } from "./events.ts";
 import { createAgentInstance, type InstanceFactory, RunSetupError } from "./instance.ts";
 import { createLedger, formatUsd, type LedgerRow } from "./ledger.ts";
@@ -43,7 +45,7 @@ export interface RunTaskOptions {
   workspace: string;
   /** Where relative paths of the config resolve. @default process.cwd() */
   cwd?: string | undefined;
-  /** @default the built-in agents */
+  /** @default the built-in agents and the config's custom ones (`[agent.<Name>] classpath`) */
   registry?: AgentRegistry | undefined;
   /** Ctrl-C: aborts the call in flight, kills running commands, ends the run as `interrupted`. */
   signal?: AbortSignal | undefined;
@@ -116,6 +118,17 @@ export async function openRunCommandRuntime(
 }
 
 /**
+ * The built-in agents plus the config's custom ones; a `classpath` that cannot be loaded throws a
+ * `ConfigError` located at its line.
+ */
+async function configuredRegistry(config: Config, cwd: string | undefined): Promise<AgentRegistry> {
+  const reserved = BUILTIN_AGENTS.map((agent) => agent.name);
+  const custom = await loadClasspathAgents(config, { reserved, ...(cwd === undefined ? {} : { cwd }) });
+  if (custom.issues.length > 0) throw new ConfigError(custom.issues);
+  return createAgentRegistry(custom.agents);
+}
+
+/**
  * Runs an agent on a task in a workspace until it finishes or a limit stops it. Throws `RunSetupError`
  * (and `ConfigError`) for problems found before the first call; everything later is in the result.
  * @example
@@ -124,7 +137,7 @@ export async function openRunCommandRuntime(
  */
 export async function runTask(options: RunTaskOptions): Promise<RunResult> {
   const { config } = options;
-  const registry = options.registry ?? createAgentRegistry();
+  const registry = options.registry ?? (await configuredRegistry(config, options.cwd));
   const agentName = options.agent ?? config.core.default_agent;
   checkRunSetup(config, registry, agentName);
   const env = options.env ?? process.env;

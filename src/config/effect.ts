@@ -35,6 +35,7 @@ const EFFECTS: Readonly<Record<string, SectionEffects>> = {
       system_prompt_filename:
         "`llmconf run`: a file (relative to the config file) replacing the agent's built-in system prompt",
       max_budget_per_task: "`llmconf run`: caps what the agent and its delegates spend",
+      classpath: "`llmconf run` and `config check`: loads the custom agent registered under the section name",
     },
   },
   core: {

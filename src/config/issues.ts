@@ -19,7 +19,8 @@ export type IssueCode =
   | "malformed_reference"
   | "bare_variable"
   | "invalid_env"
-  | "unsupported_provider";
+  | "unsupported_provider"
+  | "agent_classpath";
 
 /** One problem in the configuration, located as precisely as its source allows. */
 export interface ConfigIssue {

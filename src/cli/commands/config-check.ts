@@ -1,6 +1,6 @@
 /** `llmconf config check [--json] [--strict]`: validate; exit 0 when valid (warnings allowed unless --strict), 1 otherwise. */
 import { ConfigError, type ConfigIssue, formatIssue } from "../../config/issues.ts";
-import { loadConfig } from "../../config/load.ts";
+import { type Config, loadConfig } from "../../config/load.ts";
 import type { CliIo } from "../io.ts";
 import { loadOptionsFrom } from "../load.ts";
 import { parseCommandArgs } from "../options.ts";
@@ -17,6 +17,17 @@ Exit 0 when valid (warnings allowed), 1 when not.
   --strict  treat warnings as errors (for CI)
 `;
 
+/** Loads every custom agent (`[agent.<Name>] classpath`) as `run` would; the agents code loads only when one is declared. */
+async function checkCustomAgents(config: Config, cwd: string): Promise<readonly ConfigIssue[]> {
+  if (!Object.values(config.agents).some((agent) => agent.classpath !== null)) return [];
+  const [{ loadClasspathAgents }, { BUILTIN_AGENTS }] = await Promise.all([
+    import("../../agents/classpath.ts"),
+    import("../../agents/builtin-agents.ts"),
+  ]);
+  const reserved = BUILTIN_AGENTS.map((agent) => agent.name);
+  return (await loadClasspathAgents(config, { reserved, cwd })).issues;
+}
+
 /** Runs `config check`. */
 export default async function configCheck(args: string[], io: CliIo): Promise<number> {
   const parsed = parseCommandArgs(args, { strict: { type: "boolean" } });
@@ -28,7 +39,11 @@ export default async function configCheck(args: string[], io: CliIo): Promise<nu
   let files: readonly string[] = [];
   try {
     const config = await loadConfig(loadOptionsFrom(parsed, io));
-    issues = [...config.warnings, ...(await checkProviders(config))];
+    issues = [
+      ...config.warnings,
+      ...(await checkProviders(config)),
+      ...(await checkCustomAgents(config, io.cwd)),
+    ];
     files = config.files;
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
