@@ -292,7 +292,11 @@ export const agentSchema = z.object({
     .nullable()
     .default(null)
     .describe("Name of the `[llm.<name>]` config this agent uses (unset: the default)."),
-  classpath: z.string().nullable().default(null).describe(
+  classpath: z
+    .string()
+    .nullable()
+    .default(null)
+    .describe(
       "A custom agent: `MODULE#EXPORT`, a JS file (relative to the config file) or a package, and the export holding the agent (`default` without `#`).",
     ),
   system_prompt_filename: z.string().default("system_prompt.j2").describe("System prompt template file."),
