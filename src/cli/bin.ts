@@ -1,6 +1,18 @@
 #!/usr/bin/env node
 /** The executable: runs `main` against the real process and sets the exit code. */
+import { endQuietlyOnClosedPipe } from "./closed-pipe.ts";
 import { main } from "./main.ts";
+
+endQuietlyOnClosedPipe(
+  [process.stdout, process.stderr],
+  (code) => process.exit(code),
+  (line) => {
+    // stderr itself may be the closed stream: never let the report raise a second error.
+    try {
+      process.stderr.write(line);
+    } catch {}
+  },
+);
 
 main(process.argv.slice(2), {
   stdout: process.stdout,
