@@ -20,7 +20,8 @@ export type IssueCode =
   | "bare_variable"
   | "invalid_env"
   | "unsupported_provider"
-  | "agent_classpath";
+  | "agent_classpath"
+  | "invalid_option";
 
 /** One problem in the configuration, located as precisely as its source allows. */
 export interface ConfigIssue {

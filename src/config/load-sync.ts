@@ -1,10 +1,9 @@
 /**
  * `loadConfigSync`: `loadConfig` for callers that cannot await, such as an AI SDK provider created at
- * module scope. The same pipeline; only the positions parser is imported up front instead of on demand.
+ * module scope: the same pipeline, whose key-position scan is synchronous anyway.
  */
-import { parseTOML } from "toml-eslint-parser";
 import { type Config, finishConfig, gatherConfig, type LoadConfigOptions } from "./load.ts";
-import { locateKeysWith } from "./parse.ts";
+import { locateKeys } from "./parse.ts";
 
 /**
  * Loads, validates and resolves the configuration synchronously; throws one `ConfigError` listing every
@@ -15,6 +14,6 @@ export function loadConfigSync(options: LoadConfigOptions = {}): Config {
   const gathered = gatherConfig(options);
   return finishConfig(gathered, (file) => {
     const text = gathered.texts.get(file);
-    return text === undefined ? undefined : locateKeysWith(parseTOML, text);
+    return text === undefined ? undefined : locateKeys(text);
   });
 }

@@ -9,6 +9,7 @@ import { collectLayers, type FileLayer } from "./collect.ts";
 import { applyEnvironment } from "./environment.ts";
 import { ConfigError, type ConfigIssue, sortIssues } from "./issues.ts";
 import { findLayerFiles } from "./layers.ts";
+import { checkLoadOptions } from "./load-options.ts";
 import { findPosition, locateKeys, type Position, readTomlFile } from "./parse.ts";
 import { type CliOverrides, type Resolution, resolveCollected } from "./resolve.ts";
 import type {
@@ -99,7 +100,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Confi
   const gathered = gatherConfig(options);
   const positions = new Map<string, Map<string, Position>>();
   for (const file of filesToLocate(gathered)) {
-    positions.set(file, await locateKeys(gathered.texts.get(file) as string));
+    positions.set(file, locateKeys(gathered.texts.get(file) as string));
   }
   return finishConfig(gathered, (file) => positions.get(file));
 }
@@ -114,6 +115,8 @@ export interface GatheredConfig {
 
 /** The files, layers, environment and resolution of a load: every step that needs no key positions. */
 export function gatherConfig(options: LoadConfigOptions = {}): GatheredConfig {
+  const invalid = checkLoadOptions(options);
+  if (invalid.length > 0) throw new ConfigError(invalid);
   const cwd = resolve(options.cwd ?? process.cwd());
   const env = options.env ?? withDotEnv(process.env, cwd);
   const texts = new Map<string, string>();
@@ -278,7 +281,7 @@ function createConfig(
     locate: async (source) => {
       if (source.kind !== "file") return undefined;
       const text = texts.get(source.file);
-      return text === undefined ? undefined : findPosition(await locateKeys(text), source.path);
+      return text === undefined ? undefined : findPosition(locateKeys(text), source.path);
     },
   };
   return deepFreeze(config);

@@ -1,19 +1,16 @@
 /**
- * TOML text → plain values, fast (smol-toml); key positions only when a problem or an explanation
- * needs them (toml-eslint-parser is ~10x slower, so it is loaded lazily).
+ * TOML text → plain values (smol-toml); key positions only when a problem or an explanation needs
+ * them (a scan of the same text, see key-positions.ts).
  */
 import { readFileSync } from "node:fs";
 import { parse as parseTomlText, TomlError } from "smol-toml";
 import type { ConfigIssue } from "./issues.ts";
+import { MAX_NESTING, type Position, pathKey, scanKeyPositions } from "./key-positions.ts";
+
+export { type Position, pathKey };
 
 /** A parsed TOML document: its top-level table. */
 export type TomlTable = Record<string, unknown>;
-
-/** A 1-based position in a file. */
-export interface Position {
-  line: number;
-  column: number;
-}
 
 /** The outcome of reading one config file: its text and values, or the issue that stopped it. */
 export type ReadResult = { ok: true; text: string; data: TomlTable } | { ok: false; issue: ConfigIssue };
@@ -61,8 +58,21 @@ export function readTomlFile(file: string): ReadResult {
 /** Parses TOML text; a syntax error becomes a located `toml_syntax` issue. */
 export function parseTomlSource(text: string, file: string): ReadResult {
   try {
-    return { ok: true, text, data: parseTomlText(text) as TomlTable };
+    const data = parseTomlText(text) as TomlTable;
+    const deep = findTooDeep(data);
+    if (deep === undefined) return { ok: true, text, data };
+    const at = findPosition(locateKeys(text), deep);
+    return {
+      ok: false,
+      issue: fileIssue(
+        file,
+        "toml_syntax",
+        `TOML value nested more than ${MAX_NESTING} tables or arrays deep; flatten it`,
+        at,
+      ),
+    };
   } catch (error) {
+    if (error instanceof RangeError) return { ok: false, issue: tooDeep(text, file) };
     if (!(error instanceof TomlError)) throw error;
     const reason = error.message.split("\n")[0]?.replace(/^Invalid TOML document: /, "") ?? "syntax error";
     const message = /redefine/.test(reason)
@@ -75,80 +85,66 @@ export function parseTomlSource(text: string, file: string): ReadResult {
   }
 }
 
-/** Joins a key path into the lookup key used by `locateKeys`. */
-export function pathKey(path: readonly (string | number)[]): string {
-  return path.join("\u0000");
+/**
+ * smol-toml bounds the nesting of arrays and inline tables but recurses once per part of a dotted
+ * key, so thousands of parts overflow the stack. The longest line is where such a key lies.
+ */
+function tooDeep(text: string, file: string): ConfigIssue {
+  let longest = { line: 1, length: -1 };
+  let line = 1;
+  let start = 0;
+  while (start <= text.length) {
+    const end = text.indexOf("\n", start);
+    const stop = end === -1 ? text.length : end;
+    if (stop - start > longest.length) longest = { line, length: stop - start };
+    if (end === -1) break;
+    start = end + 1;
+    line++;
+  }
+  return fileIssue(
+    file,
+    "toml_syntax",
+    "TOML syntax error: a key or value is nested too deeply to read; flatten it",
+    { line: longest.line, column: 1 },
+  );
 }
 
-interface AstNode {
-  type: string;
-  loc: { start: { line: number; column: number } };
-  resolvedKey?: (string | number)[];
-  key?: { keys: { name?: string; value?: string }[] };
-  value?: AstNode;
-  body?: AstNode[];
-  elements?: AstNode[];
-}
-
-function collect(
-  nodes: readonly AstNode[],
-  prefix: readonly (string | number)[],
-  into: Map<string, Position>,
-) {
-  for (const node of nodes) {
-    const start = { line: node.loc.start.line, column: node.loc.start.column + 1 };
-    if (node.type === "TOMLTable") {
-      const path = node.resolvedKey ?? [];
-      if (!into.has(pathKey(path))) into.set(pathKey(path), start);
-      collect(node.body ?? [], path, into);
-    } else if (node.type === "TOMLKeyValue" && node.key) {
-      const path = [...prefix, ...node.key.keys.map((part) => part.name ?? part.value ?? "")];
-      for (let depth = prefix.length + 1; depth <= path.length; depth++) {
-        const partial = pathKey(path.slice(0, depth));
-        if (!into.has(partial)) into.set(partial, start);
-      }
-      if (node.value) collectValue(node.value, path, into);
+/**
+ * The path of the first value nested deeper than MAX_NESTING, or undefined. Dotted keys nest
+ * without smol-toml's bound on arrays and inline tables; everything after parsing (expansion,
+ * validation, masking, JSON) may then recurse without overflowing. Iterative, so it cannot overflow.
+ */
+function findTooDeep(data: TomlTable): (string | number)[] | undefined {
+  const stack: { value: unknown; path: (string | number)[] }[] = [{ value: data, path: [] }];
+  for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
+    const { value, path } = next;
+    if (typeof value !== "object" || value === null || value instanceof Date) continue;
+    if (path.length > MAX_NESTING) return path;
+    for (const [key, inner] of Object.entries(value)) {
+      stack.push({ value: inner, path: [...path, Array.isArray(value) ? Number(key) : key] });
     }
   }
-}
-
-function collectValue(value: AstNode, path: readonly (string | number)[], into: Map<string, Position>) {
-  if (value.type === "TOMLInlineTable") collect(value.body ?? [], path, into);
-  if (value.type === "TOMLArray") {
-    (value.elements ?? []).forEach((element, index) => {
-      const at = [...path, index];
-      into.set(pathKey(at), { line: element.loc.start.line, column: element.loc.start.column + 1 });
-      collectValue(element, at, into);
-    });
-  }
+  return undefined;
 }
 
 const locationCache = new Map<string, Map<string, Position>>();
-
-/** A TOML parser that keeps positions (toml-eslint-parser's `parseTOML`). */
-export type PositionParser = (text: string) => unknown;
+/** Texts whose positions are kept: a load asks once per issue, and files can be large. */
+const CACHED_TEXTS = 8;
 
 /** The position of every table and key of a TOML text, keyed by `pathKey(path)`. */
-export async function locateKeys(text: string): Promise<Map<string, Position>> {
+export function locateKeys(text: string): Map<string, Position> {
   const cached = locationCache.get(text);
   if (cached) return cached;
-  // Imported on demand: a valid file never needs positions, and the CLI starts faster without it.
-  const { parseTOML } = await import("toml-eslint-parser");
-  return locateKeysWith(parseTOML, text);
-}
-
-/** `locateKeys` with the parser given, for callers that must stay synchronous. */
-export function locateKeysWith(parse: PositionParser, text: string): Map<string, Position> {
-  const cached = locationCache.get(text);
-  if (cached) return cached;
-  const ast = parse(text) as { body: AstNode[] };
-  const positions = new Map<string, Position>();
-  for (const table of ast.body) collect(table.body ?? [], [], positions);
+  const positions = scanKeyPositions(text);
+  if (locationCache.size >= CACHED_TEXTS) locationCache.delete(locationCache.keys().next().value as string);
   locationCache.set(text, positions);
   return positions;
 }
 
-/** The position of the longest located prefix of `path` (a key, else its table), or undefined. */
+/**
+ * The position of the longest located prefix of `path` (a key, else its table); for a table only
+ * implied by a deeper header (`[agnet]` by `[agnet.Foo]`), its first mention; else undefined.
+ */
 export function findPosition(
   positions: ReadonlyMap<string, Position>,
   path: readonly (string | number)[],
@@ -157,5 +153,9 @@ export function findPosition(
     const found = positions.get(pathKey(path.slice(0, depth)));
     if (found) return found;
   }
+  if (path.length === 0) return undefined;
+  // Positions are kept in file order, so the first one below the path is its first mention.
+  const below = `${pathKey(path)}\u0000`;
+  for (const [key, position] of positions) if (key.startsWith(below)) return position;
   return undefined;
 }
