@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { test } from "node:test";
-import { bin, root } from "./run-cli.ts";
+import { bin, root, runCli } from "./run-cli.ts";
 
 test("a reader that closes stdout early (config schema | head -1) ends the command quietly", async () => {
   const child = spawn(process.execPath, [bin, "config", "schema"], {
@@ -18,4 +18,12 @@ test("a reader that closes stdout early (config schema | head -1) ends the comma
   const code = await new Promise((done) => child.on("close", done));
   assert.equal(stderr, "");
   assert.equal(code, 0);
+});
+
+test("command and section names that are object internals are usage errors, not internal errors", async () => {
+  for (const args of [["constructor"], ["__proto__"], ["config", "explain", "--section", "constructor"]]) {
+    const result = await runCli(args);
+    assert.equal(result.code, 2, args.join(" "));
+    assert.doesNotMatch(result.stderr, /internal error|at /, args.join(" "));
+  }
 });

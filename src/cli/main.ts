@@ -65,8 +65,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     io.stdout.write(`${pkg.version}\n`);
     return 0;
   }
-  const twoWords = COMMANDS[`${first} ${second}`];
-  const command = twoWords ?? COMMANDS[first];
+  // Object.hasOwn: `llmconf constructor` is an unknown command, not Object.prototype's.
+  const lookup = (name: string) => (Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined);
+  const twoWords = lookup(`${first} ${second}`);
+  const command = twoWords ?? lookup(first);
   if (!command) {
     const group = Object.keys(COMMANDS).filter((name) => name.startsWith(`${first} `));
     const hint = group.length > 0 ? `; try: ${group.join(", ")}` : "; run llmconf --help";

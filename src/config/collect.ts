@@ -5,6 +5,7 @@
 import { bareVariableName, expandReferences } from "./interpolate.ts";
 import { describeUnknownKey, sectionOfKey } from "./key-hints.ts";
 import type { TomlTable } from "./parse.ts";
+import { createRecord } from "./records.ts";
 import {
   agentSchema,
   fieldNames,
@@ -184,7 +185,7 @@ function collectFile(
   ) => {
     const known = fieldNames(family === "llm" ? llmSchema : agentSchema);
     const tableFields: ReadonlySet<string> = TABLE_FIELDS[family];
-    const baseKeys: TomlTable = {};
+    const baseKeys = createRecord<unknown>();
     for (const [key, value] of Object.entries(table)) {
       if (!isTable(value) || tableFields.has(key)) {
         baseKeys[key] = value;
@@ -203,7 +204,7 @@ function collectFile(
       }
       const entry = named.get(key) ?? { assignments: new Map(), file, path: [family, key] };
       named.set(key, entry);
-      const ownKeys: TomlTable = {};
+      const ownKeys = createRecord<unknown>();
       for (const [innerKey, innerValue] of Object.entries(value)) {
         if (isTable(innerValue) && !tableFields.has(innerKey)) {
           issue(
@@ -268,7 +269,7 @@ function collectFile(
   }
 
   function collectCondenser(table: TomlTable) {
-    const base: TomlTable = {};
+    const base = createRecord<unknown>();
     for (const [key, value] of Object.entries(table)) {
       if (isTable(value) && key !== "llm_config") {
         const entry = into.condensers.get(key) ?? { assignments: new Map(), file, path: ["condenser", key] };

@@ -216,7 +216,7 @@ export async function explainLlmConfig(config: Config, name: string): Promise<Fi
 
 /** Explains an agent: its own fields (from `[agent]` when it has no section), its LLM config and why. */
 export async function explainAgentConfig(config: Config, name: string): Promise<AgentExplanation> {
-  const section = config.agents[name] ? name : "agent";
+  const section = Object.hasOwn(config.agents, name) ? name : "agent";
   const { name: llmName, reason } = config.llmConfigNameForAgent(name);
   const choiceSource: ValueSource =
     reason === "cli"
@@ -263,7 +263,7 @@ export function listAgentLlmChoices(config: Config): AgentLlmChoice[] {
     const { name, reason } = config.llmConfigNameForAgent(agent);
     return {
       agent,
-      has_section: agent in config.agents,
+      has_section: Object.hasOwn(config.agents, agent),
       llm_config_name: name,
       llm_config_reason: reason,
       model: config.getLlmConfig(name).model,

@@ -94,3 +94,51 @@ test("options of the wrong type are a ConfigError naming the option, never a Typ
   }
   await assert.rejects(loadConfig("config.toml" as unknown as LoadConfigOptions), ConfigError);
 });
+
+test("config names that are JavaScript object internals are configs like any other", async () => {
+  const file = writeConfig(
+    '[llm]\nmodel = "base"\ncompletion_kwargs = { __proto__ = { x = 1 }, constructor = 2 }\n' +
+      '[llm.__proto__]\nmodel = "p"\n[llm.toString]\nmodel = "t"\n' +
+      '[agent.constructor]\nllm_config = "__proto__"\n',
+  );
+  const config = await loadConfig({ configFile: file, env: {}, userFiles: false });
+  assert.deepEqual(Object.keys(config.llms), ["llm", "__proto__", "toString"]);
+  assert.equal(config.getLlmConfig("__proto__").model, "p");
+  assert.equal(config.getLlmConfig("toString").model, "t");
+  assert.deepEqual(Object.keys(config.llms.llm?.completion_kwargs ?? {}).sort(), [
+    "__proto__",
+    "constructor",
+  ]);
+  assert.deepEqual(Object.keys(config.agents), ["agent", "constructor"]);
+  assert.equal(config.getLlmConfigForAgent("constructor").model, "p");
+  assert.equal(config.getAgentConfig("hasOwnProperty"), config.agents.agent);
+  for (const name of ["constructor", "valueOf", "hasOwnProperty"]) {
+    assert.throws(() => config.getLlmConfig(name), ConfigError, name);
+  }
+  const chosen = await loadConfig({
+    configFile: file,
+    env: {},
+    userFiles: false,
+    cli: { llmConfig: "__proto__" },
+  });
+  assert.equal(chosen.getLlmConfigForAgent("SomeAgent").model, "p");
+});
+
+test("names that are object internals in keys and condenser types are located errors, never dropped", async () => {
+  const issues = await issuesOf(
+    '[llm]\n__proto__ = 1\n[agent]\nconstructor = "x"\n[condenser]\ntype = "constructor"\n',
+  );
+  assert.deepEqual(
+    issues.map((issue) => [issue.code, issue.line, issue.key]),
+    [
+      ["unknown_key", 2, "__proto__"],
+      ["unknown_key", 4, "constructor"],
+      ["unknown_condenser_type", 6, "type"],
+    ],
+  );
+  const unknownConfig = await issuesOf('[agent.A]\nllm_config = "toString"\n');
+  assert.deepEqual(
+    unknownConfig.map((issue) => [issue.code, issue.line]),
+    [["unknown_llm_config", 2]],
+  );
+});

@@ -206,7 +206,7 @@ function createConfig(
 ): Config {
   const { llms, agents, provenance, defaultLlmName } = resolution;
   const llmConfigNameForAgent = (name = "agent"): { name: string; reason: LlmConfigReason } => {
-    const agentName = agents[name] ? name : "agent";
+    const agentName = Object.hasOwn(agents, name) ? name : "agent";
     const agent = agents[agentName] as ResolvedAgentConfig;
     if (agent.llm_config !== null) {
       const origin = provenance.agents[agentName]?.llm_config;
@@ -216,9 +216,8 @@ function createConfig(
     return { name: defaultLlmName, reason: defaultLlmName === "llm" ? "default" : "cli" };
   };
   const getLlmConfig = (name = "llm") => {
-    const found = llms[name];
-    if (!found) throw unknownName("LLM", name, Object.keys(llms));
-    return found;
+    if (!Object.hasOwn(llms, name)) throw unknownName("LLM", String(name), Object.keys(llms));
+    return llms[name] as ResolvedLlmConfig;
   };
   const usableLlmConfig = (name = "llm") => {
     const found = getLlmConfig(name);
@@ -275,7 +274,8 @@ function createConfig(
     getLlmConfig,
     usableLlmConfig,
     assertMcpServerUsable,
-    getAgentConfig: (name = "agent") => agents[name] ?? (agents.agent as ResolvedAgentConfig),
+    getAgentConfig: (name = "agent") =>
+      (Object.hasOwn(agents, name) ? agents[name] : agents.agent) as ResolvedAgentConfig,
     getLlmConfigForAgent: (name = "agent") => getLlmConfig(llmConfigNameForAgent(name).name),
     llmConfigNameForAgent,
     locate: async (source) => {

@@ -6,6 +6,7 @@ import { isAbsolute, resolve as resolvePath } from "node:path";
 import type { z } from "zod";
 import type { CollectedConfig } from "./collect.ts";
 import { finalizeConfig } from "./finalize.ts";
+import { createRecord, restoreProtoKeys, toRecord } from "./records.ts";
 import {
   agentSchema,
   condenserSchemas,
@@ -122,8 +123,8 @@ export function resolveCollected(collected: CollectedConfig, cli: CliOverrides, 
   }
 
   // LLM configs: the base, then each named section overlaid on it.
-  const llms: Record<string, ResolvedLlmConfig> = {};
-  const llmProvenance: Record<string, SectionProvenance> = {};
+  const llms = createRecord<ResolvedLlmConfig>();
+  const llmProvenance = createRecord<SectionProvenance>();
   const resolveLlm = (name: string, own: Assignments, base: Assignments | undefined, section: string) => {
     const merged = new Map([...(base ?? []), ...own]);
     const config = validate(llmSchema, merged, section, issues, own) as ResolvedLlmConfig;
@@ -141,8 +142,8 @@ export function resolveCollected(collected: CollectedConfig, cli: CliOverrides, 
   checkGatewayKeys(collected, llmNames, issues);
 
   // Agents: the base, then each named section overlaid on it; their llm_config must name a config.
-  const agents: Record<string, ResolvedAgentConfig> = {};
-  const agentProvenance: Record<string, SectionProvenance> = {};
+  const agents = createRecord<ResolvedAgentConfig>();
+  const agentProvenance = createRecord<SectionProvenance>();
   const resolveAgent = (name: string, own: Assignments, base: Assignments | undefined, section: string) => {
     const merged = new Map([...(base ?? []), ...own]);
     agents[name] = validate(agentSchema, merged, section, issues, own) as ResolvedAgentConfig;
@@ -171,7 +172,7 @@ export function resolveCollected(collected: CollectedConfig, cli: CliOverrides, 
   const condenser = collected.condenser
     ? resolveCondenser(collected.condenser, "condenser", llmNames, issues)
     : null;
-  const condensers: Record<string, ResolvedCondenserConfig> = {};
+  const condensers = createRecord<ResolvedCondenserConfig>();
   for (const [name, section] of collected.condensers) {
     const resolved = resolveCondenser(section.assignments, `condenser.${name}`, llmNames, issues, section);
     if (resolved) condensers[name] = resolved;
@@ -199,7 +200,7 @@ export function resolveCollected(collected: CollectedConfig, cli: CliOverrides, 
   // [model_routing] applies to the default agent, listing every config marked for_routing.
   const modelRouting = sections.model_routing as ResolvedModelRoutingConfig;
   if (collected.present.has("model_routing")) {
-    modelRouting.llms_for_routing = Object.fromEntries(
+    modelRouting.llms_for_routing = toRecord(
       Object.entries(llms)
         .filter(([, config]) => config.for_routing)
         .map(([name, config]) => [name, config.model]),
@@ -229,9 +230,7 @@ export function resolveCollected(collected: CollectedConfig, cli: CliOverrides, 
     }
   }
 
-  const extended = Object.fromEntries(
-    [...collected.extended].map(([key, assigned]) => [key, assigned.value]),
-  );
+  const extended = toRecord([...collected.extended].map(([key, assigned]) => [key, assigned.value] as const));
   return {
     core: sections.core as ResolvedCoreConfig,
     security: sections.security as ResolvedSecurityConfig,
@@ -266,6 +265,7 @@ function validate(
   const values = Object.fromEntries([...assignments].map(([key, assigned]) => [key, assigned.value]));
   const result = schema.safeParse(values);
   if (result.success) {
+    restoreProtoKeys(values, result.data);
     for (const [key, assigned] of reportOnly ?? assignments) {
       const output = (result.data as Record<string, unknown>)[key];
       if (assigned.source.kind === "file" && isCoerced(assigned.value, output)) {

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { toLaxBool, toLaxFloat, toLaxInt } from "./coerce.ts";
+import { createRecord, toRecord } from "./records.ts";
 
 const laxInt = () => z.preprocess(toLaxInt, z.int());
 const laxFloat = () => z.preprocess(toLaxFloat, z.number());
@@ -271,8 +272,8 @@ const condenserVariants = [
 ] as const;
 
 /** Every condenser type, keyed by its `type`. */
-export const condenserSchemas: Readonly<Record<string, z.ZodObject>> = Object.fromEntries(
-  condenserVariants.map((schema) => [schema.shape.type.value, schema]),
+export const condenserSchemas: Readonly<Record<string, z.ZodObject>> = toRecord(
+  condenserVariants.map((schema) => [schema.shape.type.value, schema] as const),
 );
 
 /** A condenser config: a union discriminated by `type`. */
@@ -769,7 +770,7 @@ export const DROPPED_KEYS: Readonly<Record<string, string>> = {
 };
 
 /** Names other tools use for our fields: did-you-mean hints when edit distance finds nothing. */
-export const KEY_ALIASES: Readonly<Record<string, string>> = {
+export const KEY_ALIASES: Readonly<Record<string, string>> = Object.assign(createRecord<string>(), {
   max_tokens: "max_output_tokens",
   max_completion_tokens: "max_output_tokens",
   context_window: "max_input_tokens",
@@ -783,4 +784,4 @@ export const KEY_ALIASES: Readonly<Record<string, string>> = {
   provider: "custom_llm_provider",
   llm: "llm_config",
   model_config: "llm_config",
-};
+});

@@ -98,9 +98,10 @@ export function maskSecrets<T>(value: T, path: ValuePath = [], options: MaskOpti
     return (masked === value ? value : (options.showAs?.(value) ?? masked)) as T;
   }
   if (typeof value !== "object" || value === null) return value;
-  const masked: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) masked[key] = maskSecrets(item, [...path, key], options);
-  return masked as T;
+  // fromEntries defines each key, so a `__proto__` key stays a key instead of becoming a prototype.
+  return Object.fromEntries(
+    Object.entries(value).map(([key, item]) => [key, maskSecrets(item, [...path, key], options)]),
+  ) as T;
 }
 
 /**

@@ -71,7 +71,7 @@ export default async function configExplain(args: string[], io: CliIo): Promise<
   }
   const selectors = [llm, agent, section].filter((value) => typeof value === "string");
   if (selectors.length > 1) throw new UsageError("give one of --llm, --agent, --section");
-  if (typeof section === "string" && !(section in plainSectionSchemas)) {
+  if (typeof section === "string" && !Object.hasOwn(plainSectionSchemas, section)) {
     throw new UsageError(
       `--section takes one of ${Object.keys(plainSectionSchemas).join(", ")}; for [llm] use --llm, for [agent] --agent`,
     );
@@ -96,7 +96,7 @@ export default async function configExplain(args: string[], io: CliIo): Promise<
     } else {
       const why = `${REASONS[explained.llm_config_reason]}${formatWhere(explained.llm_config_source, options)}`;
       io.stdout.write(
-        `${formatFields(`Agent "${agent}"${agent in config.agents ? "" : " (no section of its own: [agent])"}`, explained.agent, options)}\n` +
+        `${formatFields(`Agent "${agent}"${Object.hasOwn(config.agents, agent) ? "" : " (no section of its own: [agent])"}`, explained.agent, options)}\n` +
           `Uses LLM config "${explained.llm_config_name}" (${why})\n\n` +
           formatFields(`LLM config "${explained.llm_config_name}"`, explained.llm, options),
       );
