@@ -36,12 +36,13 @@ export function parseCommandArgs(
   }
   const values = parsed.values as Record<string, string | boolean | undefined>;
   const iterations = values["max-iterations"];
-  if (typeof iterations === "string" && !/^\s*[+-]?\d+\s*$/.test(iterations)) {
-    throw new UsageError(`-i/--max-iterations takes a whole number, not "${iterations}"`);
+  if (typeof iterations === "string" && !/^\s*\+?\d+\s*$/.test(iterations)) {
+    throw new UsageError(`-i/--max-iterations takes a whole number of 0 or more, not "${iterations}"`);
   }
   const budget = values["max-budget-per-task"];
-  if (typeof budget === "string" && Number.isNaN(Number(budget))) {
-    throw new UsageError(`-b/--max-budget-per-task takes a number of USD, not "${budget}"`);
+  const usd = Number(budget);
+  if (typeof budget === "string" && (budget.trim() === "" || !Number.isFinite(usd) || usd < 0)) {
+    throw new UsageError(`-b/--max-budget-per-task takes a number of USD of 0 or more, not "${budget}"`);
   }
   return { values, positionals: parsed.positionals };
 }

@@ -28,6 +28,10 @@ function arbitraryFor(field: JsonSchema, key: string): fc.Arbitrary<unknown> {
   // Cross-references the schema cannot express: they must name a config that exists.
   if (key === "llm_config") return fc.constant("llm");
   if (key === "fallbacks") return fc.constant([]);
+  // retry_min_wait ≤ retry_max_wait is a rule between two fields the schema cannot express: keep
+  // the minimum at 0 and the maximum at or above the minimum's default (8).
+  if (key === "retry_min_wait") return fc.constant(0);
+  if (key === "retry_max_wait") return fc.integer({ min: 8, max: 1000 });
   if (field.$ref === "#/definitions/llm") return tableOf(definitions.llm as JsonSchema);
   if (field.const !== undefined) return fc.constant(field.const);
   if (Array.isArray(field.enum)) return fc.constantFrom(...(field.enum as unknown[]));
@@ -44,7 +48,7 @@ function arbitraryFor(field: JsonSchema, key: string): fc.Arbitrary<unknown> {
       return fc.double({
         min: (field.minimum as number) ?? (field.exclusiveMinimum as number) ?? -1e6,
         minExcluded: field.exclusiveMinimum !== undefined,
-        max: 1e6,
+        max: (field.maximum as number) ?? 1e6,
         noNaN: true,
         noDefaultInfinity: true,
       });
@@ -176,6 +180,8 @@ function mutate(document: Table, change: Mutation): Table {
           // the schema cannot express, so only non-string wrong values are fair there.
           .filter((key) => !isTable(table[key]) || key === "condenser")
           .filter((key) => !(CROSS_REFERENCES.has(key) && namesConfigs(change.value)))
+          // The retry waits bound each other, a cross-field rule the schema cannot express.
+          .filter((key) => key !== "retry_min_wait" && key !== "retry_max_wait")
           .map((key) => [table, key] as const),
       );
       const chosen = fields[change.pick % Math.max(fields.length, 1)];

@@ -77,7 +77,15 @@ describe("config.schema.json", () => {
     assert.deepEqual(llm?.properties.num_retries, {
       default: 5,
       description: "Total attempts per call, the first included.",
+      minimum: 0,
       type: "integer",
+    });
+    assert.deepEqual(llm?.properties.temperature, {
+      default: 0,
+      description: "Sampling temperature.",
+      maximum: 2,
+      minimum: 0,
+      type: "number",
     });
     assert.deepEqual(llm?.properties.drop_params, {
       default: true,
@@ -86,6 +94,7 @@ describe("config.schema.json", () => {
     });
     assert.deepEqual(llm?.properties.top_k, {
       description: "Top-k sampling (sent only when set).",
+      minimum: 0,
       type: "number",
     });
   });

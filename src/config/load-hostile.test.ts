@@ -21,7 +21,8 @@ async function issuesOf(text: string): Promise<ConfigIssue[]> {
 
 async function issuesOfOptions(options: unknown): Promise<ConfigIssue[]> {
   try {
-    await loadConfig({ env: {}, userFiles: false, ...(options as LoadConfigOptions) });
+    const cwd = mkdtempSync(join(tmpdir(), "llmconf-hostile-"));
+    await loadConfig({ cwd, env: {}, userFiles: false, ...(options as LoadConfigOptions) });
   } catch (error) {
     assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${String(error)}`);
     return [...error.issues];
@@ -140,5 +141,102 @@ test("names that are object internals in keys and condenser types are located er
   assert.deepEqual(
     unknownConfig.map((issue) => [issue.code, issue.line]),
     [["unknown_llm_config", 2]],
+  );
+});
+
+test("values outside their meaning are located errors; 0 token limits stay valid as OpenHands' unset", async () => {
+  const issues = await issuesOf(
+    "[llm]\ntemperature = 2.5\ntop_p = -0.1\nmax_output_tokens = -1\nmax_input_tokens = 0\n" +
+      "num_retries = -2\ninput_cost_per_token = -1e-6\n[core]\nmax_iterations = -1\nmax_budget_per_task = -0.5\n",
+  );
+  assert.deepEqual(
+    issues.map((issue) => [issue.line, issue.key, issue.message.replace(/.*: /, "")]),
+    [
+      [2, "temperature", "must be between 0 and 2 (got 2.5)"],
+      [3, "top_p", "must be between 0 and 1 (got -0.1)"],
+      [4, "max_output_tokens", "must be 0 or more (got -1)"],
+      [6, "num_retries", "must be 0 or more (got -2)"],
+      [7, "input_cost_per_token", "must be 0 or more (got -0.000001)"],
+      [9, "max_iterations", "must be 0 or more (got -1)"],
+      [10, "max_budget_per_task", "must be 0 or more (got -0.5)"],
+    ],
+  );
+  const limits = await loadConfig({
+    configFile: writeConfig(
+      "[llm]\nmax_output_tokens = 0\nmax_input_tokens = 0\n[core]\nmax_iterations = 0\n",
+    ),
+    env: {},
+    userFiles: false,
+  });
+  assert.equal(limits.llms.llm?.max_output_tokens, 0);
+  assert.equal(limits.core.max_iterations, 0);
+});
+
+test("nan and inf are named as TOML writes them, not as null", async () => {
+  const issues = await issuesOf("[llm]\ntemperature = nan\ntop_p = inf\ntop_k = -inf\n");
+  assert.deepEqual(
+    issues.map((issue) => [issue.line, issue.message.replace(/.*\]: /, "")]),
+    [
+      [2, "nan is not a number; write a number (got nan)"],
+      [3, "inf is not a finite number; write a number (got inf)"],
+      [4, "-inf is not a finite number; write a number (got -inf)"],
+    ],
+  );
+});
+
+test("a float field given a string or boolean is converted to a float and never asked to be an integer", async () => {
+  const config = await loadConfig({
+    configFile: writeConfig('[llm]\ntemperature = "1"\ntop_k = true\nnum_retries = "3"\n'),
+    env: {},
+    userFiles: false,
+  });
+  assert.deepEqual(
+    config.warnings.map((issue) => [issue.key, issue.message.replace(/.*converted to /, "")]),
+    [
+      ["temperature", "a float 1; write it as a float"],
+      ["top_k", "a float 1; write it as a float"],
+      ["num_retries", "an integer 3; write it as an integer"],
+    ],
+  );
+});
+
+test("an integer beyond 2^53 is a located 'too large' error, not a syntax error", async () => {
+  const issues = await issuesOf(
+    '[llm]\nmodel = "m"\nseed = 9007199254740993\n[extended]\nids = [1, -99999999999999999999]\n',
+  );
+  assert.deepEqual(
+    issues.map((issue) => [issue.code, issue.line, issue.column]),
+    [["invalid_value", 3, 1]],
+  );
+  assert.match(issues[0]?.message ?? "", /^integer 9007199254740993 is too large/);
+  const inArray = await issuesOf("[extended]\nids = [1, -99999999999999999999]\n");
+  assert.deepEqual(
+    inArray.map((issue) => [issue.line, issue.column]),
+    [[2, 11]],
+  );
+});
+
+test("retry_min_wait longer than retry_max_wait is an error where a section sets one of them, once", async () => {
+  const issues = await issuesOf(
+    '[llm]\nretry_min_wait = 100\nretry_max_wait = 10\n[llm.inherits]\nmodel = "m"\n[llm.own]\nretry_max_wait = 5\n[llm.fixed]\nretry_max_wait = 200\n',
+  );
+  assert.deepEqual(
+    issues.map((issue) => [issue.line, issue.section, issue.key]),
+    [
+      [2, "llm", "retry_min_wait"],
+      [7, "llm.own", "retry_max_wait"],
+    ],
+  );
+  assert.match(issues[0]?.message ?? "", /retry_min_wait \(100 s\) is longer than retry_max_wait \(10 s\)/);
+});
+
+test("negative -i and -b given to loadConfig are errors naming the flag", async () => {
+  const issues = await issuesOfOptions({ cli: { maxIterations: "-3", maxBudgetPerTask: -1 } });
+  assert.deepEqual(
+    issues.map((issue) => [issue.file, issue.key]),
+    [
+      ["<cli -b>", "max_budget_per_task"],
+      ["<cli -i>", "max_iterations"],
+    ],
   );
 });

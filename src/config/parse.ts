@@ -58,19 +58,13 @@ export function readTomlFile(file: string): ReadResult {
 /** Parses TOML text; a syntax error becomes a located `toml_syntax` issue. */
 export function parseTomlSource(text: string, file: string): ReadResult {
   try {
-    const data = parseTomlText(text) as TomlTable;
-    const deep = findTooDeep(data);
-    if (deep === undefined) return { ok: true, text, data };
-    const at = findPosition(locateKeys(text), deep);
-    return {
-      ok: false,
-      issue: fileIssue(
-        file,
-        "toml_syntax",
-        `TOML value nested more than ${MAX_NESTING} tables or arrays deep; flatten it`,
-        at,
-      ),
-    };
+    // Integers beyond 2^53 come back as BigInt so that they can be reported as too large, located,
+    // rather than as smol-toml's syntax error.
+    const data = parseTomlText(text, { integersAsBigInt: "asNeeded" }) as TomlTable;
+    const unusable = findUnusableValue(data);
+    if (unusable === undefined) return { ok: true, text, data };
+    const at = findPosition(locateKeys(text), unusable.path);
+    return { ok: false, issue: fileIssue(file, unusable.code, unusable.message, at) };
   } catch (error) {
     if (error instanceof RangeError) return { ok: false, issue: tooDeep(text, file) };
     if (!(error instanceof TomlError)) throw error;
@@ -109,18 +103,41 @@ function tooDeep(text: string, file: string): ConfigIssue {
   );
 }
 
+/** A value the loader cannot take, and where it is. */
+interface UnusableValue {
+  path: (string | number)[];
+  code: ConfigIssue["code"];
+  message: string;
+}
+
 /**
- * The path of the first value nested deeper than MAX_NESTING, or undefined. Dotted keys nest
- * without smol-toml's bound on arrays and inline tables; everything after parsing (expansion,
- * validation, masking, JSON) may then recurse without overflowing. Iterative, so it cannot overflow.
+ * The first value nested deeper than MAX_NESTING, or integer beyond 2^53, or undefined. Dotted keys
+ * nest without smol-toml's bound on arrays and inline tables; after this check everything downstream
+ * (expansion, validation, masking, JSON) may recurse. Iterative, so it cannot overflow itself.
  */
-function findTooDeep(data: TomlTable): (string | number)[] | undefined {
+function findUnusableValue(data: TomlTable): UnusableValue | undefined {
   const stack: { value: unknown; path: (string | number)[] }[] = [{ value: data, path: [] }];
   for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
     const { value, path } = next;
+    if (typeof value === "bigint") {
+      return {
+        path,
+        code: "invalid_value",
+        message: `integer ${value} is too large: llmconf reads integers between -(2^53 - 1) and 2^53 - 1`,
+      };
+    }
     if (typeof value !== "object" || value === null || value instanceof Date) continue;
-    if (path.length > MAX_NESTING) return path;
-    for (const [key, inner] of Object.entries(value)) {
+    if (path.length > MAX_NESTING) {
+      return {
+        path,
+        code: "toml_syntax",
+        message: `TOML value nested more than ${MAX_NESTING} tables or arrays deep; flatten it`,
+      };
+    }
+    const entries = Object.entries(value);
+    // Reversed onto the stack, so the first problem in file order is the one reported.
+    for (let index = entries.length - 1; index >= 0; index--) {
+      const [key, inner] = entries[index] as [string, unknown];
       stack.push({ value: inner, path: [...path, Array.isArray(value) ? Number(key) : key] });
     }
   }

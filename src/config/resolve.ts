@@ -12,6 +12,7 @@ import {
   condenserSchemas,
   fieldNames,
   KEY_ALIASES,
+  isIntegerField,
   llmSchema,
   mcpServerSchemas,
   modelRoutingSchema,
@@ -128,6 +129,7 @@ export function resolveCollected(collected: CollectedConfig, cli: CliOverrides, 
   const resolveLlm = (name: string, own: Assignments, base: Assignments | undefined, section: string) => {
     const merged = new Map([...(base ?? []), ...own]);
     const config = validate(llmSchema, merged, section, issues, own) as ResolvedLlmConfig;
+    checkRetryWaits(config, merged, own, section, issues);
     const provenance = provenanceOf(llmSchema, own, base);
     deriveLlmDefaults(config, provenance, cwd);
     llms[name] = config;
@@ -272,7 +274,7 @@ function validate(
         issues.push({
           severity: "warning",
           code: "coerced_value",
-          message: `"${key}" in [${section}] is ${typeName(assigned.value)}, converted to ${typeName(output)}${isSecretPath([sectionRoot(section), key]) ? "" : ` ${formatMaskedValue(output, [sectionRoot(section), key])}`}; write it as ${typeName(output)}`,
+          message: `"${key}" in [${section}] is ${typeName(assigned.value)}, converted to ${typeName(output, schema.shape[key])}${isSecretPath([sectionRoot(section), key]) ? "" : ` ${formatMaskedValue(output, [sectionRoot(section), key])}`}; write it as ${typeName(output, schema.shape[key])}`,
           ...issueOrigin(assigned.source),
           section,
           key,
@@ -373,6 +375,36 @@ function deriveLlmDefaults(
   if (!isAbsolute(config.log_completions_folder)) {
     config.log_completions_folder = resolvePath(cwd, config.log_completions_folder);
   }
+}
+
+/**
+ * The shortest wait between attempts cannot be longer than the longest. Reported where a section
+ * sets one of the two itself, so a base mistake is reported once, at the base.
+ */
+function checkRetryWaits(
+  config: ResolvedLlmConfig,
+  merged: Assignments,
+  own: Assignments,
+  section: string,
+  issues: PendingIssue[],
+) {
+  if (config.retry_min_wait <= config.retry_max_wait) return;
+  const key = own.has("retry_min_wait")
+    ? "retry_min_wait"
+    : own.has("retry_max_wait")
+      ? "retry_max_wait"
+      : null;
+  const assigned = key === null ? undefined : merged.get(key);
+  if (key === null || assigned === undefined) return;
+  issues.push({
+    severity: "error",
+    code: "invalid_value",
+    message: `retry_min_wait (${config.retry_min_wait} s) is longer than retry_max_wait (${config.retry_max_wait} s) in [${section}]; the shortest wait between attempts cannot exceed the longest`,
+    ...issueOrigin(assigned.source),
+    section,
+    key,
+    suggestion: null,
+  });
 }
 
 function checkLlmName(
@@ -685,9 +717,13 @@ function isCoerced(input: unknown, output: unknown): boolean {
   return false;
 }
 
-function typeName(value: unknown): string {
+/** The type of a value in TOML words; a number as its field declares it (a float field's 1 is a float). */
+function typeName(value: unknown, field?: unknown): string {
   if (Array.isArray(value)) return "an array";
-  if (typeof value === "number") return Number.isInteger(value) ? "an integer" : "a float";
+  if (typeof value === "number") {
+    const integer = field === undefined ? Number.isInteger(value) : isIntegerField(field as z.ZodType);
+    return integer ? "an integer" : "a float";
+  }
   if (typeof value === "object" && value !== null) return "a table";
   return `a ${typeof value}`;
 }

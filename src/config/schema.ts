@@ -9,6 +9,12 @@ import { createRecord, toRecord } from "./records.ts";
 
 const laxInt = () => z.preprocess(toLaxInt, z.int());
 const laxFloat = () => z.preprocess(toLaxFloat, z.number());
+/** An integer of at least `min` (0 included where 0 means "unset", as in OpenHands). */
+const intAtLeast = (min: number) => laxInt().pipe(z.int().min(min));
+/** A float of at least `min`. */
+const floatAtLeast = (min: number) => laxFloat().pipe(z.number().min(min));
+/** A float within `min`..`max`. */
+const floatBetween = (min: number, max: number) => laxFloat().pipe(z.number().min(min).max(max));
 const laxBool = () => z.preprocess(toLaxBool, z.boolean());
 const stringMap = () => z.record(z.string(), z.string());
 const anyMap = () => z.record(z.string(), z.unknown());
@@ -86,8 +92,8 @@ export const llmSchema = z.object({
     .string()
     .default("OpenHands")
     .describe("Sent to OpenRouter as the `X-Title` attribution header."),
-  num_retries: laxInt().default(5).describe("Total attempts per call, the first included."),
-  retry_multiplier: laxFloat()
+  num_retries: intAtLeast(0).default(5).describe("Total attempts per call, the first included."),
+  retry_multiplier: floatAtLeast(0)
     .default(8)
     .describe(
       "Exponential backoff multiplier: the wait after attempt n is multiplier·2^(n−1) seconds, clamped.",
@@ -102,30 +108,30 @@ export const llmSchema = z.object({
     .describe(
       `Timeout of one attempt, in seconds; for a stream, the longest silence between two parts. An unset \`timeout\` (or 0) means ${DEFAULT_LLM_TIMEOUT_SECONDS} s; at most ${MAX_WAIT_SECONDS}.`,
     ),
-  max_message_chars: laxInt()
+  max_message_chars: intAtLeast(0)
     .default(30000)
     .describe("Longer message texts are truncated in the middle before sending."),
-  temperature: laxFloat().default(0).describe("Sampling temperature."),
-  top_p: laxFloat().default(1).describe("Nucleus sampling probability mass."),
-  top_k: laxFloat().nullable().default(null).describe("Top-k sampling (sent only when set)."),
+  temperature: floatBetween(0, 2).default(0).describe("Sampling temperature."),
+  top_p: floatBetween(0, 1).default(1).describe("Nucleus sampling probability mass."),
+  top_k: floatAtLeast(0).nullable().default(null).describe("Top-k sampling (sent only when set)."),
   custom_llm_provider: z
     .string()
     .nullable()
     .default(null)
     .describe("Provider to use instead of the one inferred from `model`."),
-  max_input_tokens: laxInt()
+  max_input_tokens: intAtLeast(0)
     .nullable()
     .default(null)
     .describe("Prompt token limit, checked before a request is sent."),
-  max_output_tokens: laxInt()
+  max_output_tokens: intAtLeast(0)
     .nullable()
     .default(null)
     .describe("Completion token limit sent with each request (default: the model's own)."),
-  input_cost_per_token: laxFloat()
+  input_cost_per_token: floatAtLeast(0)
     .nullable()
     .default(null)
     .describe("Price of one input token in USD, overriding the price table."),
-  output_cost_per_token: laxFloat()
+  output_cost_per_token: floatAtLeast(0)
     .nullable()
     .default(null)
     .describe("Price of one output token in USD, overriding the price table."),
@@ -179,7 +185,7 @@ export const llmSchema = z.object({
     .default(null)
     .describe("Safety settings passed to Gemini and Mistral models."),
   for_routing: laxBool().default(false).describe("Mark this config as a model-routing candidate."),
-  correct_num: laxInt().default(5).describe("Correction attempts of the LLM draft editor."),
+  correct_num: intAtLeast(0).default(5).describe("Correction attempts of the LLM draft editor."),
   completion_kwargs: anyMap()
     .nullable()
     .default(null)
@@ -383,8 +389,11 @@ export const coreSchema = z.object({
     .describe("Deprecated: `a:b` rewrite of the mount path."),
   cache_dir: z.string().default("/tmp/cache").describe("Cache directory."),
   run_as_openhands: laxBool().default(true).describe("Run sandbox commands as the openhands user."),
-  max_iterations: laxInt().default(500).describe("Maximum agent steps per run (`-i`)."),
-  max_budget_per_task: laxFloat().nullable().default(null).describe("Maximum cost in USD per run (`-b`)."),
+  max_iterations: intAtLeast(0).default(500).describe("Maximum agent steps per run (`-i`)."),
+  max_budget_per_task: floatAtLeast(0)
+    .nullable()
+    .default(null)
+    .describe("Maximum cost in USD per run (`-b`)."),
   max_delegation_depth: z
     .preprocess(toLaxInt, z.int().min(0))
     .default(3)
@@ -736,6 +745,15 @@ export type ResolvedGatewayKey = z.output<typeof gatewayKeySchema>;
 /** The field names of an object schema: the did-you-mean candidates for its keys. */
 export function fieldNames(schema: z.ZodObject): string[] {
   return Object.keys(schema.shape);
+}
+
+/** Whether a numeric field holds integers (seen through defaults, nullables and coercing pipes). */
+export function isIntegerField(field: z.ZodType): boolean {
+  const def = (field as unknown as { _zod: { def: Record<string, unknown> & { type: string } } })._zod.def;
+  if (def.type === "default" || def.type === "nullable" || def.type === "optional")
+    return isIntegerField(def.innerType as z.ZodType);
+  if (def.type === "pipe") return isIntegerField(def.out as z.ZodType);
+  return def.type === "number" && typeof def.format === "string" && def.format.includes("int");
 }
 
 /** Fields of `[llm]` / `[agent]` whose value is a table (H7: a field, not a named section). */

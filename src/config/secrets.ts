@@ -206,8 +206,19 @@ function collectStrings(value: unknown, into: Set<string>) {
  */
 export function formatMaskedValue(value: unknown, path: ValuePath = [], maxLength = 60): string {
   const masked = maskSecrets(value, path);
-  const text = JSON.stringify(masked) ?? String(masked);
+  // nan and inf as TOML writes them: JSON would print null, which is not what the file says.
+  const marker = "\u0000";
+  const json = JSON.stringify(masked, (_key, item: unknown) =>
+    typeof item === "number" && !Number.isFinite(item) ? `${marker}${tomlNumber(item)}${marker}` : item,
+  );
+  const text = json?.replace(/"\\u0000(.*?)\\u0000"/g, "$1") ?? String(masked);
   return text.length > maxLength ? `${text.slice(0, maxLength - 3)}...` : text;
+}
+
+/** `nan`, `inf` or `-inf`, as TOML writes a number JSON cannot. */
+function tomlNumber(value: number): string {
+  if (Number.isNaN(value)) return "nan";
+  return value > 0 ? "inf" : "-inf";
 }
 
 /** Replaces every occurrence of a secret value in a text (an error message, a log) with the mask. */

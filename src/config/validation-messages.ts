@@ -45,8 +45,8 @@ export function describeProblem(issue: z.core.$ZodIssue): string {
   switch (fields.code) {
     case "invalid_type": {
       if (fields.received === "NaN") return "expected a number, not nan";
-      if (fields.received === "Infinity" || fields.received === "-Infinity")
-        return "expected a finite number, not inf";
+      if (fields.received === "Infinity") return "expected a finite number, not inf";
+      if (fields.received === "-Infinity") return "expected a finite number, not -inf";
       return `expected ${TYPE_NAMES[fields.expected ?? ""] ?? fields.expected ?? "another type"}`;
     }
     case "too_small":
