@@ -1,8 +1,9 @@
 /** Loads the configuration for a command, printing diagnostics compiler-style on failure. */
-import { ConfigError, type ConfigIssue, formatIssue } from "../config/issues.ts";
+import { ConfigError, type ConfigIssue } from "../config/issues.ts";
 import { type Config, loadConfig } from "../config/load.ts";
 import type { CliIo } from "./io.ts";
 import type { ParsedArgs } from "./options.ts";
+import { formatDiagnostic } from "./output.ts";
 
 /** The `loadConfig` options the shared flags ask for. */
 export function loadOptionsFrom(args: ParsedArgs, io: CliIo) {
@@ -34,11 +35,11 @@ export async function loadConfigOrReport(
   try {
     const config = await loadConfig(loadOptionsFrom(args, io));
     for (const warning of config.warnings)
-      if (printWarning(warning)) io.stderr.write(`${formatIssue(warning, io)}\n`);
+      if (printWarning(warning)) io.stderr.write(`${formatDiagnostic(warning, io)}\n`);
     return config;
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    for (const issue of error.issues) io.stderr.write(`${formatIssue(issue, io)}\n`);
+    for (const issue of error.issues) io.stderr.write(`${formatDiagnostic(issue, io)}\n`);
     return undefined;
   }
 }

@@ -1,7 +1,8 @@
 /** The `llmconf` command: dispatches to a command module, loaded only when it runs (fast start-up). */
 import { readFileSync } from "node:fs";
-import { ConfigError, formatIssue } from "../config/issues.ts";
+import { ConfigError } from "../config/issues.ts";
 import { type CliIo, type Command, UsageError } from "./io.ts";
+import { escapeControl, formatDiagnostic } from "./output.ts";
 
 type Loader = () => Promise<{ default: Command }>;
 
@@ -73,7 +74,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     const group = Object.keys(COMMANDS).filter((name) => name.startsWith(`${first} `));
     const hint = group.length > 0 ? `; try: ${group.join(", ")}` : "; run llmconf --help";
     io.stderr.write(
-      `llmconf: unknown command "${argv.slice(0, group.length > 0 ? 2 : 1).join(" ")}"${hint}\n`,
+      `llmconf: unknown command "${escapeControl(argv.slice(0, group.length > 0 ? 2 : 1).join(" "))}"${hint}\n`,
     );
     return 2;
   }
@@ -83,11 +84,11 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     return await run(rest, io);
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr.write(`llmconf: ${error.message}\n`);
+      io.stderr.write(`llmconf: ${escapeControl(error.message)}\n`);
       return 2;
     }
     if (error instanceof ConfigError) {
-      for (const issue of error.issues) io.stderr.write(`${formatIssue(issue, io)}\n`);
+      for (const issue of error.issues) io.stderr.write(`${formatDiagnostic(issue, io)}\n`);
       return 1;
     }
     throw error;

@@ -3,6 +3,7 @@ import { type Completion, createLlmFromConfig, LlmError } from "../../llm/index.
 import { type CliIo, UsageError } from "../io.ts";
 import { loadConfigOrReport } from "../load.ts";
 import { parseCommandArgs } from "../options.ts";
+import { escapeControl, formatJson } from "../output.ts";
 
 const HELP = `Usage: llmconf complete [--config-file PATH] [-l NAME] [--stream] [--json] "prompt"
 
@@ -59,7 +60,7 @@ export default async function complete(args: string[], io: CliIo): Promise<numbe
       // Waits can be long (8 s, 16 s, ...); a person at a terminal should know why nothing happens.
       if (event.type === "retry" && io.stderr.isTTY) {
         io.stderr.write(
-          `llmconf: ${event.message}; retrying in ${(event.waitMs / 1000).toFixed(1)} s (attempt ${event.attempt + 1} of ${event.attempts})\n`,
+          `${escapeControl(`llmconf: ${event.message}; retrying in ${(event.waitMs / 1000).toFixed(1)} s (attempt ${event.attempt + 1} of ${event.attempts})`)}\n`,
         );
       }
     },
@@ -80,7 +81,7 @@ export default async function complete(args: string[], io: CliIo): Promise<numbe
   } catch (error) {
     if (!(error instanceof LlmError)) throw error;
     if (streamed) io.stdout.write("\n");
-    io.stderr.write(`llmconf: ${error.message}\n`);
+    io.stderr.write(`llmconf: ${escapeControl(error.message)}\n`);
     return 1;
   } finally {
     process.removeListener("SIGINT", onInterrupt);
@@ -95,10 +96,10 @@ export default async function complete(args: string[], io: CliIo): Promise<numbe
       latency_ms: Math.round(completion.latencyMs * 1000) / 1000,
       attempts: completion.attempts,
     };
-    io.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
+    io.stdout.write(formatJson(output));
   } else {
     io.stdout.write(streamed ? "\n" : `${completion.text}\n`);
   }
-  io.stderr.write(`${formatSummary(completion)}\n`);
+  io.stderr.write(`${escapeControl(formatSummary(completion))}\n`);
   return 0;
 }

@@ -1,10 +1,10 @@
 /** `llmconf config check [--json] [--strict]`: validate; exit 0 when valid (warnings allowed unless --strict), 1 otherwise. */
-import { ConfigError, type ConfigIssue, formatIssue } from "../../config/issues.ts";
+import { ConfigError, type ConfigIssue } from "../../config/issues.ts";
 import { type Config, loadConfig } from "../../config/load.ts";
 import type { CliIo } from "../io.ts";
 import { loadOptionsFrom } from "../load.ts";
 import { parseCommandArgs } from "../options.ts";
-import { formatFileList } from "../output.ts";
+import { formatDiagnostic, formatFileList, formatJson } from "../output.ts";
 import { checkProviders } from "../provider-check.ts";
 
 const HELP = `Usage: llmconf config check [--config-file PATH] [-l NAME] [--json] [--strict]
@@ -53,9 +53,9 @@ export default async function configCheck(args: string[], io: CliIo): Promise<nu
     issues = issues.map((issue) => (issue.severity === "warning" ? { ...issue, severity: "error" } : issue));
   const ok = !issues.some((issue) => issue.severity === "error");
   if (parsed.values.json) {
-    io.stdout.write(`${JSON.stringify({ ok, diagnostics: issues }, null, 2)}\n`);
+    io.stdout.write(formatJson({ ok, diagnostics: issues }));
   } else {
-    for (const issue of issues) io.stderr.write(`${formatIssue(issue, io)}\n`);
+    for (const issue of issues) io.stderr.write(`${formatDiagnostic(issue, io)}\n`);
     if (ok) {
       io.stdout.write(`ok: ${formatFileList(files, io.cwd)}\n`);
     } else {

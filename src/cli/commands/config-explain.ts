@@ -22,7 +22,14 @@ import { inferProvider } from "../../llm/providers/infer.ts";
 import { type CliIo, UsageError, useColor } from "../io.ts";
 import { loadConfigOrReport } from "../load.ts";
 import { parseCommandArgs } from "../options.ts";
-import { createPaint, formatFileList, formatTable, type Paint } from "../output.ts";
+import {
+  createPaint,
+  escapeControl,
+  formatFileList,
+  formatJson,
+  formatTable,
+  type Paint,
+} from "../output.ts";
 
 const HELP = `Usage: llmconf config explain [--llm NAME | --agent NAME | --section NAME] [--all] [--json]
                               [--config-file PATH] [-l NAME] [-c AGENT] [-i N] [-b USD]
@@ -97,7 +104,7 @@ export default async function configExplain(args: string[], io: CliIo): Promise<
       const why = `${REASONS[explained.llm_config_reason]}${formatWhere(explained.llm_config_source, options)}`;
       io.stdout.write(
         `${formatFields(`Agent "${agent}"${Object.hasOwn(config.agents, agent) ? "" : " (no section of its own: [agent])"}`, explained.agent, options)}\n` +
-          `Uses LLM config "${explained.llm_config_name}" (${why})\n\n` +
+          `${escapeControl(`Uses LLM config "${explained.llm_config_name}" (${why})`)}\n\n` +
           formatFields(`LLM config "${explained.llm_config_name}"`, explained.llm, options),
       );
     }
@@ -112,7 +119,7 @@ export default async function configExplain(args: string[], io: CliIo): Promise<
 }
 
 function toJson(data: unknown): string {
-  return `${JSON.stringify(data, null, 2)}\n`;
+  return formatJson(data);
 }
 
 interface FormatOptions {
@@ -159,7 +166,7 @@ function formatFields(title: string, fields: FieldExplanations, options: FormatO
     field.status,
   ]);
   const statuses = shown.map(([, field]) => field.status);
-  const lines = [options.paint(1, title)];
+  const lines = [options.paint(1, escapeControl(title))];
   if (rows.length > 0) {
     lines.push(
       formatTable(["field", "value", "source", "status"], rows, {
@@ -218,6 +225,6 @@ function formatAgentMap(
         paint: options.paint,
       },
     )}\n* default agent (core.default_agent); explain one with --agent NAME, a config with --llm NAME\n` +
-    `Commands: ${describeRuntime(config, options.env)} (core.runtime${formatWhere(options.runtimeSource, options) || ", default"})\n`
+    `${escapeControl(`Commands: ${describeRuntime(config, options.env)} (core.runtime${formatWhere(options.runtimeSource, options) || ", default"})`)}\n`
   );
 }

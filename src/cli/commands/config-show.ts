@@ -7,7 +7,7 @@ import { inferProvider } from "../../llm/providers/infer.ts";
 import { type CliIo, UsageError } from "../io.ts";
 import { loadConfigOrReport } from "../load.ts";
 import { parseCommandArgs } from "../options.ts";
-import { formatFileList, formatTable } from "../output.ts";
+import { escapeControl, formatFileList, formatJson, formatTable } from "../output.ts";
 
 const HELP = `Usage: llmconf config show [--config-file PATH] [-l NAME] [--json] [--llm NAME | --agent NAME]
 
@@ -81,7 +81,7 @@ export default async function configShow(args: string[], io: CliIo): Promise<num
         : typeof agent === "string"
           ? agentToJson(config, agent)
           : configToJson(config);
-    io.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
+    io.stdout.write(formatJson(data));
     return 0;
   }
   io.stdout.write(formatSummary(config, io.cwd));
@@ -105,10 +105,10 @@ function formatSummary(config: Config, cwd: string): string {
   const unset = Object.keys(config.llms)
     .map((name) => [name, unsetVariablesOf(config, name)] as const)
     .filter(([, variables]) => variables.length > 0)
-    .map(([name, variables]) => `  ${name}: ${variables.join(", ")}`);
+    .map(([name, variables]) => `  ${escapeControl(`${name}: ${variables.join(", ")}`)}`);
   const blocked =
     unset.length > 0
       ? `\nunusable until these variables are set (unset \${VAR}):\n${unset.join("\n")}\n`
       : "";
-  return `Configuration from ${files}\n\n${formatTable(["config", "model", "provider", "temperature", "max tokens", "agents"], rows)}\n\ndefault agent: ${config.core.default_agent} → ${config.llmConfigNameForAgent(config.core.default_agent).name}\n${blocked}`;
+  return `Configuration from ${files}\n\n${formatTable(["config", "model", "provider", "temperature", "max tokens", "agents"], rows)}\n\ndefault agent: ${escapeControl(`${config.core.default_agent} → ${config.llmConfigNameForAgent(config.core.default_agent).name}`)}\n${blocked}`;
 }
