@@ -83,3 +83,21 @@ test("control characters from a config file are shown escaped in every human out
   const json = await runCli(["config", "show", "--json"], { cwd: dir });
   assert.equal(JSON.parse(json.stdout).llms["evil\u001b[2J"].reasoning_effort, "\u009b31m\u202eevil\nline");
 });
+
+test("complete with an unwritable completion-log folder answers and warns once, naming the folder", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "llmconf-log-folder-"));
+  writeFileSync(join(dir, "blocker"), "a file where the folder should be");
+  writeFileSync(
+    join(dir, "config.toml"),
+    '[llm]\nmodel = "mock/echo"\nlog_completions = true\nlog_completions_folder = "blocker/logs"\n',
+  );
+  const result = await runCli(["complete", "hello"], { cwd: dir });
+  assert.equal(result.code, 0);
+  assert.equal(result.stdout, "echo: hello\n");
+  const warnings = result.stderr.split("\n").filter((line) => line.includes("warning"));
+  assert.equal(warnings.length, 1, result.stderr);
+  assert.match(
+    warnings[0] ?? "",
+    /cannot write completion logs to .*blocker\/logs .*log_completions_folder in \[llm\]/,
+  );
+});

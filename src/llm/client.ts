@@ -70,7 +70,8 @@ export type LlmEvent =
       message: string;
     }
   | { type: "log"; configName: string; file: string }
-  | { type: "log-failed"; configName: string; message: string };
+  /** A completion log could not be written: reported once per folder and client, not per call. */
+  | { type: "log-failed"; configName: string; folder: string; message: string };
 
 /** Options of `createLlm`. */
 export interface CreateLlmOptions {
@@ -162,6 +163,8 @@ export function createLlm(config: Readonly<ResolvedLlmConfig>, options: CreateLl
   const metrics = options.metrics ?? createMetrics();
   const emit = (event: LlmEvent) => options.onEvent?.(event);
   const links = new Map<string, Link>();
+  /** Log folders that failed: a warning per call would bury the answers of a long run. */
+  const unwritableLogFolders = new Set<string>();
 
   const linkOf = (linkName: string, linkConfig: Readonly<ResolvedLlmConfig>): Link => {
     let link = links.get(linkName);
@@ -393,7 +396,10 @@ export function createLlm(config: Readonly<ResolvedLlmConfig>, options: CreateLl
       emit({ type: "log", configName: link.name, file });
     } catch (thrown) {
       // A log that cannot be written must not lose an answer that was paid for.
-      emit({ type: "log-failed", configName: link.name, message: (thrown as Error).message });
+      const folder = link.config.log_completions_folder;
+      if (unwritableLogFolders.has(folder)) return;
+      unwritableLogFolders.add(folder);
+      emit({ type: "log-failed", configName: link.name, folder, message: (thrown as Error).message });
     }
   };
 

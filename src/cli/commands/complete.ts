@@ -58,6 +58,11 @@ export default async function complete(args: string[], io: CliIo): Promise<numbe
     signal: controller.signal,
     onEvent: (event) => {
       // Waits can be long (8 s, 16 s, ...); a person at a terminal should know why nothing happens.
+      if (event.type === "log-failed") {
+        io.stderr.write(
+          `${escapeControl(`llmconf: warning: cannot write completion logs to ${event.folder} (${event.message}); log_completions_folder in [${event.configName === "llm" ? "llm" : `llm.${event.configName}`}]`)}\n`,
+        );
+      }
       if (event.type === "retry" && io.stderr.isTTY) {
         io.stderr.write(
           `${escapeControl(`llmconf: ${event.message}; retrying in ${(event.waitMs / 1000).toFixed(1)} s (attempt ${event.attempt + 1} of ${event.attempts})`)}\n`,
