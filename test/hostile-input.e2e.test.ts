@@ -32,6 +32,7 @@ test("command and section names that are object internals are usage errors, not 
 });
 
 /** Characters a terminal acts on: ESC (CSI, OSC), BEL, C1 CSI, DEL, a bidi override, a newline. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
 const CONTROLS = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
 test("control characters from a config file are shown escaped in every human output", async () => {

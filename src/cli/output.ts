@@ -6,6 +6,7 @@ import { type ConfigIssue, displayPath, formatIssue } from "../config/issues.ts"
  * terminal acts on (ESC clears the screen, OSC sets the window title, BEL rings) or that reorder
  * what is shown.
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 /** The same without C0, which JSON escapes itself (and whose newlines lay out JSON text). */
 const CONTROL_IN_JSON = /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;

@@ -26,13 +26,15 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
 export function restoreProtoKeys(input: unknown, output: unknown): void {
   if (!isObject(input) || !isObject(output) || input === output) return;
   if (Array.isArray(input)) {
-    if (Array.isArray(output)) input.forEach((item, index) => restoreProtoKeys(item, output[index]));
+    if (Array.isArray(output)) {
+      for (const [index, item] of input.entries()) restoreProtoKeys(item, output[index]);
+    }
     return;
   }
   if (Object.hasOwn(input, "__proto__") && !Object.hasOwn(output, "__proto__")) {
     Object.setPrototypeOf(output, Object.prototype);
     Object.defineProperty(output, "__proto__", {
-      value: input.__proto__,
+      value: Object.getOwnPropertyDescriptor(input, "__proto__")?.value,
       enumerable: true,
       writable: true,
       configurable: true,
