@@ -152,13 +152,13 @@ test("values outside their meaning are located errors; 0 token limits stay valid
   assert.deepEqual(
     issues.map((issue) => [issue.line, issue.key, issue.message.replace(/.*: /, "")]),
     [
-      [2, "temperature", "must be between 0 and 2 (got 2.5)"],
-      [3, "top_p", "must be between 0 and 1 (got -0.1)"],
-      [4, "max_output_tokens", "must be 0 or more (got -1)"],
-      [6, "num_retries", "must be 0 or more (got -2)"],
-      [7, "input_cost_per_token", "must be 0 or more (got -0.000001)"],
-      [9, "max_iterations", "must be 0 or more (got -1)"],
-      [10, "max_budget_per_task", "must be 0 or more (got -0.5)"],
+      [2, "temperature", "must be at most 2 (got 2.5)"],
+      [3, "top_p", "must be at least 0 (got -0.1)"],
+      [4, "max_output_tokens", "must be at least 0 (got -1)"],
+      [6, "num_retries", "must be at least 0 (got -2)"],
+      [7, "input_cost_per_token", "must be at least 0 (got -0.000001)"],
+      [9, "max_iterations", "must be at least 0 (got -1)"],
+      [10, "max_budget_per_task", "must be at least 0 (got -0.5)"],
     ],
   );
   const limits = await loadConfig({
@@ -177,9 +177,9 @@ test("nan and inf are named as TOML writes them, not as null", async () => {
   assert.deepEqual(
     issues.map((issue) => [issue.line, issue.message.replace(/.*\]: /, "")]),
     [
-      [2, "nan is not a number; write a number (got nan)"],
-      [3, "inf is not a finite number; write a number (got inf)"],
-      [4, "-inf is not a finite number; write a number (got -inf)"],
+      [2, "expected a number, not nan (got nan)"],
+      [3, "expected a finite number, not inf (got inf)"],
+      [4, "expected a finite number, not -inf (got -inf)"],
     ],
   );
 });
