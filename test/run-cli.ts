@@ -1,6 +1,6 @@
 // Spawns the built CLI as a user runs it. Asynchronous on purpose: tests that serve a fake upstream
 // from their own process must keep answering while the CLI runs.
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { join, resolve } from "node:path";
 
 /** The repository root. */
@@ -17,18 +17,21 @@ export interface CliResult {
 }
 
 /** Runs `llmconf ARGS` with a minimal environment (HOME points nowhere, so no user files are read). */
-export function runCli(
-  args: readonly string[],
-  options: { cwd?: string; env?: Record<string, string>; stdin?: string } = {},
-): Promise<CliResult> {
+export function runCli(args: readonly string[], options: RunOptions = {}): Promise<CliResult> {
   return runNode([bin, ...args], options);
 }
 
+/** How `runCli` and `runNode` start the child. */
+export interface RunOptions {
+  cwd?: string;
+  env?: Record<string, string>;
+  stdin?: string;
+  /** Called with the running child, to signal it (SIGINT) while it works. */
+  onSpawn?: (child: ChildProcess) => void;
+}
+
 /** Runs `node ARGS` (a script and its arguments) with the same minimal environment as `runCli`. */
-export function runNode(
-  args: readonly string[],
-  options: { cwd?: string; env?: Record<string, string>; stdin?: string } = {},
-): Promise<CliResult> {
+export function runNode(args: readonly string[], options: RunOptions = {}): Promise<CliResult> {
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, [...args], {
       cwd: options.cwd ?? root,
@@ -45,5 +48,6 @@ export function runNode(
     child.on("error", fail);
     child.on("close", (code) => done({ code, stdout, stderr }));
     child.stdin.end(options.stdin ?? "");
+    options.onSpawn?.(child);
   });
 }

@@ -35,6 +35,10 @@ export function parseCommandArgs(
     throw new UsageError((error as Error).message);
   }
   const values = parsed.values as Record<string, string | boolean | undefined>;
+  for (const flag of ["config-file", "config"]) {
+    // An empty path would resolve to the working directory itself.
+    if (values[flag] === "") throw new UsageError(`--${flag} needs a path to a config file, not ""`);
+  }
   const iterations = values["max-iterations"];
   if (typeof iterations === "string" && !/^\s*\+?\d+\s*$/.test(iterations)) {
     throw new UsageError(`-i/--max-iterations takes a whole number of 0 or more, not "${iterations}"`);

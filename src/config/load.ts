@@ -2,7 +2,6 @@
  * `loadConfig`: the layers (files, environment, CLI flags) → one validated, immutable `Config`, or one
  * `ConfigError` carrying every problem found, each located at file:line:column.
  */
-import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseEnv } from "node:util";
 import { collectLayers, type FileLayer } from "./collect.ts";
@@ -11,6 +10,7 @@ import { ConfigError, type ConfigIssue, sortIssues } from "./issues.ts";
 import { findLayerFiles } from "./layers.ts";
 import { checkLoadOptions } from "./load-options.ts";
 import { findPosition, locateKeys, type Position, readTomlFile } from "./parse.ts";
+import { readRegularFile } from "./read-file.ts";
 import { type CliOverrides, type Resolution, resolveCollected } from "./resolve.ts";
 import type {
   ResolvedAgentConfig,
@@ -174,7 +174,7 @@ export function finishConfig(
 /** `process.env` over the variables of `./.env`, as OpenHands loads them (real variables win). */
 function withDotEnv(env: NodeJS.ProcessEnv, cwd: string): Record<string, string | undefined> {
   try {
-    return { ...parseEnv(readFileSync(resolve(cwd, ".env"), "utf8")), ...env };
+    return { ...parseEnv(readRegularFile(resolve(cwd, ".env")).toString("utf8")), ...env };
   } catch {
     return env;
   }

@@ -2,12 +2,13 @@
  * TOML text → plain values (smol-toml); key positions only when a problem or an explanation needs
  * them (a scan of the same text, see key-positions.ts).
  */
-import { readFileSync } from "node:fs";
 import { parse as parseTomlText, TomlError } from "smol-toml";
 import type { ConfigIssue } from "./issues.ts";
 import { MAX_NESTING, type Position, pathKey, scanKeyPositions } from "./key-positions.ts";
 
 export { type Position, pathKey };
+
+import { readRegularFile, UnreadableFileError } from "./read-file.ts";
 
 /** A parsed TOML document: its top-level table. */
 export type TomlTable = Record<string, unknown>;
@@ -29,19 +30,20 @@ function fileIssue(file: string, code: ConfigIssue["code"], message: string, at?
   };
 }
 
-/** Reads and parses a config file; a missing, unreadable, non-UTF-8 or malformed file is an issue. */
+/**
+ * Reads and parses a config file; a missing, unreadable, non-regular (FIFO, device), oversized,
+ * non-UTF-8 or malformed file is an issue.
+ */
 export function readTomlFile(file: string): ReadResult {
   let bytes: Buffer;
   try {
-    bytes = readFileSync(file);
+    bytes = readRegularFile(file);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") {
+    if (!(error instanceof UnreadableFileError)) throw error;
+    if (error.code === "ENOENT") {
       return { ok: false, issue: fileIssue(file, "file_not_found", "config file not found; check the path") };
     }
-    const reason =
-      code === "EISDIR" ? "is a directory, not a file" : `cannot be read (${code ?? "unknown error"})`;
-    return { ok: false, issue: fileIssue(file, "file_unreadable", `config file ${reason}`) };
+    return { ok: false, issue: fileIssue(file, "file_unreadable", `config file ${error.message}`) };
   }
   let text: string;
   try {

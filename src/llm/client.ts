@@ -49,6 +49,8 @@ export type LlmEvent =
       kind: LlmErrorKind;
       status: number | undefined;
       waitMs: number;
+      /** True when the wait is the server's Retry-After rather than the backoff formula. */
+      fromRetryAfter: boolean;
       message: string;
     }
   | { type: "fallback"; from: string; to: string; kind: LlmErrorKind; message: string }
@@ -253,6 +255,7 @@ export function createLlm(config: Readonly<ResolvedLlmConfig>, options: CreateLl
             kind: notice.error.kind,
             status: notice.error.status,
             waitMs: notice.waitMs,
+            fromRetryAfter: notice.fromRetryAfter,
             message: notice.error.message,
           }),
       },
@@ -358,7 +361,7 @@ export function createLlm(config: Readonly<ResolvedLlmConfig>, options: CreateLl
         if (isFallback) pending.unshift(...link.config.fallbacks);
         const next = pending.find((candidate) => !tried.has(candidate));
         if (next === undefined || !error.fallbackEligible || signal?.aborted)
-          throw withPrevious(error, failures);
+          throw withPrevious(error, failures, counter.attempts);
         emit({ type: "fallback", from: link.name, to: next, kind: error.kind, message: error.message });
       }
     }
@@ -447,10 +450,12 @@ function resolveFallback(
   return resolveConfig(fallback);
 }
 
-function withPrevious(error: LlmError, failures: readonly LlmError[]): LlmError {
+/** The last config's error, saying how many attempts were made over every config tried. */
+function withPrevious(error: LlmError, failures: readonly LlmError[], attempts: number): LlmError {
   if (failures.length <= 1) return error;
   const tried = failures.map((failure) => failure.configName).join(" → ");
-  const wrapped = new LlmError(`${error.message} (fallbacks tried: ${tried})`, {
+  const total = `${attempts} attempt${attempts === 1 ? "" : "s"} over ${failures.length} configs`;
+  const wrapped = new LlmError(`${error.message} (${total}: ${tried})`, {
     kind: error.kind,
     configName: error.configName,
     model: error.model,

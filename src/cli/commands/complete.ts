@@ -1,5 +1,5 @@
 /** `llmconf complete [-l NAME] [--stream] [--json] "prompt"`: one completion with a named config. */
-import { type Completion, createLlmFromConfig, LlmError } from "../../llm/index.ts";
+import { type Completion, createLlmFromConfig, LlmError, type LlmEvent } from "../../llm/index.ts";
 import { type CliIo, UsageError } from "../io.ts";
 import { loadConfigOrReport } from "../load.ts";
 import { parseCommandArgs } from "../options.ts";
@@ -21,6 +21,18 @@ async function readStdin(stdin: CliIo["stdin"]): Promise<string> {
   for await (const chunk of stdin)
     chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer));
   return Buffer.concat(chunks).toString("utf8");
+}
+
+/** The stderr line for a retry or a fallback, so a long wait never looks like a hang; else undefined. */
+export function formatProgress(event: LlmEvent): string | undefined {
+  if (event.type === "retry") {
+    const wait = `${(event.waitMs / 1000).toFixed(1)} s${event.fromRetryAfter ? " (the server's Retry-After)" : ""}`;
+    return `llmconf: attempt ${event.attempt}/${event.attempts} failed: ${event.message}; retrying in ${wait}`;
+  }
+  if (event.type === "fallback") {
+    return `llmconf: config "${event.from}" failed: ${event.message}; falling back to config "${event.to}"`;
+  }
+  return undefined;
 }
 
 /** The stderr summary line of a completion. */
@@ -56,22 +68,24 @@ export default async function complete(args: string[], io: CliIo): Promise<numbe
   const llm = createLlmFromConfig(config, config.defaultLlmName, {
     env: io.env,
     signal: controller.signal,
+    // Waits can be long (8 s, 16 s, ...): every retry and fallback says what happened and what comes next.
     onEvent: (event) => {
-      // Waits can be long (8 s, 16 s, ...); a person at a terminal should know why nothing happens.
       if (event.type === "log-failed") {
         io.stderr.write(
           `${escapeControl(`llmconf: warning: cannot write completion logs to ${event.folder} (${event.message}); log_completions_folder in [${event.configName === "llm" ? "llm" : `llm.${event.configName}`}]`)}\n`,
         );
       }
-      if (event.type === "retry" && io.stderr.isTTY) {
-        io.stderr.write(
-          `${escapeControl(`llmconf: ${event.message}; retrying in ${(event.waitMs / 1000).toFixed(1)} s (attempt ${event.attempt + 1} of ${event.attempts})`)}\n`,
-        );
-      }
+      const line = formatProgress(event);
+      if (line !== undefined) io.stderr.write(`${escapeControl(line)}\n`);
     },
   });
   // Registered once the client exists: creating it throws (located) when the config needs an unset ${VAR}.
-  const onInterrupt = () => controller.abort();
+  let interrupted = false;
+  const onInterrupt = () => {
+    interrupted = true;
+    controller.abort();
+  };
+  // Once: a second Ctrl-C gets Node's default and ends the process at once.
   process.once("SIGINT", onInterrupt);
   const request = { messages: [{ role: "user" as const, content: prompt }] };
   let completion: Completion;
@@ -86,6 +100,10 @@ export default async function complete(args: string[], io: CliIo): Promise<numbe
   } catch (error) {
     if (!(error instanceof LlmError)) throw error;
     if (streamed) io.stdout.write("\n");
+    if (interrupted) {
+      io.stderr.write(`llmconf: interrupted; config "${escapeControl(error.configName)}" gave no answer\n`);
+      return 130;
+    }
     io.stderr.write(`llmconf: ${escapeControl(error.message)}\n`);
     return 1;
   } finally {
