@@ -85,6 +85,20 @@ test("an upstream that streams past max_output_tokens is cut off with a clear er
   assert.equal(upstream.requests.length, 1);
 });
 
+test("an endless stream on the Anthropic wire is cut off the same way", async () => {
+  upstream.enqueue({ fault: "endless-stream" });
+  const config = configOf({
+    model: "anthropic/claude-3-5-sonnet-20241022",
+    base_url: upstream.url,
+    max_output_tokens: 10,
+  });
+  await assert.rejects(
+    createLlm(config, noWait).complete({ ...ask, stream: true }),
+    rejectsWith("invalid_response", /the stream went on past max_output_tokens = 10 /),
+  );
+  assert.equal(upstream.requests[0]?.path, "/v1/messages");
+});
+
 test("a slow drip that never finishes is cut at the output bound too", async () => {
   upstream.enqueue({ fault: "endless-stream", ms: 1, text: "x".repeat(2000) });
   const llm = createLlm(configOf({ max_output_tokens: 1, timeout: 5 }), noWait);

@@ -142,6 +142,59 @@ describe("mock/script", () => {
     assert.equal((await generateText({ model, prompt: "late" })).text, "echo: late");
   });
 
+  test("a stalled stream sends half its parts, then nothing until the caller aborts", async () => {
+    // A timer keeps the process alive while the read waits, as a real caller's timeout would.
+    const keepAlive = setTimeout(() => {}, 60_000);
+    const model = createMockLanguageModel("mock/script", {
+      scriptFile: writeScript([{ fault: "stall-stream", text: "one two three four" }]),
+    });
+    const controller = new AbortController();
+    const { stream } = await model.doStream({ prompt: [], abortSignal: controller.signal });
+    const reader = stream.getReader();
+    const texts: string[] = [];
+    for (;;) {
+      const { value } = await reader.read();
+      if (value?.type === "text-delta") texts.push(value.delta);
+      if (value?.type === "text-delta" && value.delta === "one ") break;
+    }
+    const pending = reader.read();
+    controller.abort(new Error("gave up"));
+    await assert.rejects(pending, /gave up/);
+    assert.deepEqual(texts, ["one "]);
+    clearTimeout(keepAlive);
+  });
+
+  test("an endless stream keeps sending its text, one part per read, until the caller stops", async () => {
+    const model = createMockLanguageModel("mock/script", {
+      scriptFile: writeScript([{ fault: "endless-stream", text: "again " }]),
+    });
+    const { stream } = await model.doStream({ prompt: [] });
+    const reader = stream.getReader();
+    let deltas = 0;
+    while (deltas < 1000) {
+      const { value, done } = await reader.read();
+      assert.equal(done, false);
+      if (value?.type === "text-delta") {
+        assert.equal(value.delta, "again ");
+        deltas += 1;
+      }
+      assert.notEqual(value?.type, "finish");
+    }
+    await reader.cancel();
+  });
+
+  test("a raw body is an invalid response: a 200 the provider cannot read, not retryable", async () => {
+    const model = createMockLanguageModel("mock/script", {
+      scriptFile: writeScript([{ fault: "raw-body", body: "<html>oops</html>" }]),
+    });
+    const error = await generateText({ model, prompt: "x", maxRetries: 0 }).catch(
+      (caught: unknown) => caught,
+    );
+    assert.ok(APICallError.isInstance(error));
+    assert.equal(error.statusCode, 200);
+    assert.equal(error.isRetryable, false);
+  });
+
   test("a stall without ms lasts until the caller aborts", async () => {
     const model = createMockLanguageModel("mock/script", { scriptFile: writeScript([{ fault: "stall" }]) });
     // A plain timer, not AbortSignal.timeout: that one is unref'd and would let the test runner drain.

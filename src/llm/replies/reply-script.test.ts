@@ -23,6 +23,9 @@ describe("parseReplyScript", () => {
       { fault: "stall" },
       { fault: "stall", ms: 10 },
       { fault: "cut-stream", afterEvents: 2, text: "partial" },
+      { fault: "stall-stream", afterEvents: 1 },
+      { fault: "endless-stream", text: "more ", ms: 5 },
+      { fault: "raw-body", body: "<html></html>", contentType: "text/html" },
       { fault: "empty-choices" },
     ];
     assert.deepEqual(parseReplyScript(JSON.stringify(script)), script);
@@ -40,6 +43,8 @@ describe("parseReplyScript", () => {
     ["an unknown fault", [{ fault: "explode" }], /unknown fault "explode"/],
     ["a negative stall", [{ fault: "stall", ms: -1 }], /"ms" must be a number >= 0/],
     ["a key of another fault", [{ fault: "reset", ms: 1 }], /unknown key "ms"/],
+    ["a raw body that is not text", [{ fault: "raw-body", body: { a: 1 } }], /"body" must be a string/],
+    ["a raw body without a body", [{ fault: "raw-body" }], /"body" must be a string/],
     ["an unknown usage field", [{ usage: { prompt_tokens: 1 } }], /"usage" may only set/],
   ];
   for (const [name, value, message] of rejected) {
