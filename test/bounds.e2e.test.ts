@@ -22,10 +22,13 @@ before(async () => {
 model = "openai/fake-model"
 base_url = "${upstream.url}/v1"
 api_key = "sk-bounds"
-timeout = 1
 num_retries = 2
 retry_min_wait = 0
 retry_max_wait = 0
+
+# Small enough to keep the stall tests short, large enough for a busy machine to answer in time.
+[llm.stalling]
+timeout = 3
 
 [llm.capped]
 max_output_tokens = 10
@@ -55,27 +58,27 @@ const linesOf = (text: string) => text.split("\n").filter((line) => line !== "")
 
 test("a stalled upstream times out after timeout, each retry is a line on stderr, and the failure is one line", async () => {
   upstream.enqueue({ fault: "stall" }, { fault: "stall" });
-  const result = await complete(["hello"]);
+  const result = await complete(["-l", "stalling", "hello"]);
   assert.equal(result.code, 1);
   assert.deepEqual(linesOf(result.stderr).length, 2);
   assert.match(
     result.stderr,
-    /^llmconf: attempt 1\/2 failed: config "llm" \(model openai\/fake-model\): no answer within timeout = 1 s; retrying in 0\.0 s\n/,
+    /^llmconf: attempt 1\/2 failed: config "stalling" \(model openai\/fake-model\): no answer within timeout = 3 s; retrying in 0\.0 s\n/,
   );
   assert.match(
     result.stderr,
-    /\nllmconf: config "llm" \(model openai\/fake-model\): 2 attempts failed in \d+\.\d s \(timeout, timeout\); last: no answer within timeout = 1 s\n$/,
+    /\nllmconf: config "stalling" \(model openai\/fake-model\): 2 attempts failed in \d+\.\d s \(timeout, timeout\); last: no answer within timeout = 3 s\n$/,
   );
 });
 
 test("a stream that goes silent for longer than timeout ends with one line, after the text that came", async () => {
   upstream.enqueue({ fault: "stall-stream", afterEvents: 2, text: "first words" });
-  const result = await complete(["--stream", "hello"]);
+  const result = await complete(["--stream", "-l", "stalling", "hello"]);
   assert.equal(result.code, 1);
   assert.equal(result.stdout, "first \n");
   assert.equal(
     result.stderr,
-    'llmconf: config "llm" (model openai/fake-model): the stream went silent for longer than timeout = 1 s (after part of the answer was streamed; not retried)\n',
+    'llmconf: config "stalling" (model openai/fake-model): the stream went silent for longer than timeout = 3 s (after part of the answer was streamed; not retried)\n',
   );
 });
 

@@ -41,7 +41,7 @@ function rejectsWith(kind: string, message: RegExp) {
 
 test("a stream that goes silent for longer than timeout ends with a timeout, not retried once text arrived", async () => {
   upstream.enqueue({ fault: "stall-stream", afterEvents: 3, text: "one two three four" });
-  const llm = createLlm(configOf({ timeout: 1 }), noWait);
+  const llm = createLlm(configOf({ timeout: 3 }), noWait);
   let streamed = "";
   await assert.rejects(
     llm.complete({
@@ -51,7 +51,7 @@ test("a stream that goes silent for longer than timeout ends with a timeout, not
     }),
     rejectsWith(
       "timeout",
-      /^config "llm" \(model openai\/fake-model\): the stream went silent for longer than timeout = 1 s \(after part of the answer was streamed; not retried\)$/,
+      /^config "llm" \(model openai\/fake-model\): the stream went silent for longer than timeout = 3 s \(after part of the answer was streamed; not retried\)$/,
     ),
   );
   assert.equal(streamed, "one two ");
@@ -60,7 +60,7 @@ test("a stream that goes silent for longer than timeout ends with a timeout, not
 
 test("a stream that never sends a part times out like a call and is retried", async () => {
   upstream.enqueue({ fault: "stall-stream", afterEvents: 0 });
-  const completion = await createLlm(configOf({ timeout: 1 }), noWait).complete({ ...ask, stream: true });
+  const completion = await createLlm(configOf({ timeout: 3 }), noWait).complete({ ...ask, stream: true });
   assert.equal(completion.text, "echo: go on");
   assert.equal(completion.attempts, 2);
 });
