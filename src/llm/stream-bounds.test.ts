@@ -10,7 +10,7 @@ import { LlmError } from "./errors.ts";
 let upstream: FakeUpstream;
 before(async () => {
   upstream = await startFakeUpstream();
-  // Load the provider once, so a slow first import on a busy machine never counts against a 1 s timeout.
+  // Load the provider once, so a slow first import on a busy machine never counts against a short timeout.
   await createLlm(configOf({}), noWait).complete(ask);
 });
 after(() => upstream.close());
