@@ -101,6 +101,18 @@ describe("the gateway core, without a socket", () => {
     assert.match(lines[0] ?? "", /"status":404.*"error":"model_not_found"/);
   });
 
+  test("a config that needs an unset ${VAR} answers 500 with the located reason; the others still answer", async () => {
+    const { app } = await createApp(
+      '\n[llm.keyed]\nmodel = "mock/echo"\napi_key = "${GATEWAY_TEST_UNSET_KEY}"\n',
+    );
+    const response = await app.handle(chat("keyed"));
+    const body = JSON.parse(await read(response));
+    assert.equal(response.status, 500);
+    assert.equal(body.error.code, "config_unusable");
+    assert.match(body.error.message, /config\.toml:\d+:\d+: .*GATEWAY_TEST_UNSET_KEY/);
+    assert.equal((await app.handle(chat("gpt3"))).status, 200);
+  });
+
   test("a non-OpenAI provider answers through the runtime, with cost headers", async () => {
     const { app } = await createApp();
     const response = await app.handle(chat("gpt3"));

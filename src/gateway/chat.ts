@@ -5,6 +5,7 @@
  * runtime (translated), and report what it cost to the ledger, the metrics and the access log.
  */
 import type { Dispatcher } from "undici";
+import { ConfigError, formatIssue } from "../config/issues.ts";
 import type { Config } from "../config/load.ts";
 import type { ResolvedLlmConfig } from "../config/schema.ts";
 import { didYouMean } from "../config/suggest.ts";
@@ -85,13 +86,24 @@ export async function serveChat(
   record.config = configName;
   authorize(context.key, configName);
   await checkBudget(context.key, context.spend);
-  const base = loaded.getLlmConfig(configName);
+  const base = usableConfig(loaded, configName);
   record.model = base.model;
   const { config } = applyRequestParams(base, head.params);
   const route = canForward(config, json) ? routeOf(base, configName, context.env) : undefined;
   return route === undefined
     ? serveTranslated(json, head, configName, config, context)
     : serveForwarded(json, head, configName, config, route, context);
+}
+
+/** The config, unless it needs an unset `${VAR}`: then a 500 with the loader's located message, nothing sent. */
+function usableConfig(loaded: Config, configName: string): Readonly<ResolvedLlmConfig> {
+  try {
+    return loaded.usableLlmConfig(configName);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    const message = error.issues.map((issue) => formatIssue(issue)).join("; ");
+    throw new GatewayError(message, { status: 500, type: "server_error", code: "config_unusable" });
+  }
 }
 
 // Per loaded config (a reload makes new objects): where its fast path goes, worked out once.
