@@ -1,17 +1,11 @@
 /** The end of `llmconf run`: the bill as a table (per agent and per named config) and as `--json`. */
 import type { LedgerRow } from "../agents/ledger.ts";
-import type { RunResult } from "../agents/run.ts";
+import { type RunResult, toBreakdown } from "../agents/run.ts";
 import type { Config } from "../config/load.ts";
 import { formatTable } from "./output.ts";
 
-interface Totals {
-  calls: number;
-  inputTokens: number;
-  outputTokens: number;
-  costUsd: number;
-  unpricedCalls: number;
-  timeMs: number;
-}
+/** A ledger row's figures without its keys. */
+type Totals = Omit<LedgerRow, "agent" | "llmConfig" | "model">;
 
 function sum(rows: readonly LedgerRow[]): Totals {
   const totals: Totals = {
@@ -116,14 +110,9 @@ export function toRunJson(result: RunResult, config: Config): unknown {
     final_message: result.finalMessage,
     agents,
     llm_configs: llmConfigs,
-    breakdown: result.rows.map((row) => ({
-      agent: row.agent,
-      llm_config: row.llmConfig,
-      model: row.model,
-      calls: row.calls,
-      input_tokens: row.inputTokens,
-      output_tokens: row.outputTokens,
-      cost: row.unpricedCalls > 0 ? null : roundUsd(row.costUsd),
+    breakdown: toBreakdown(result.rows).map((row) => ({
+      ...row,
+      cost: row.cost === null ? null : roundUsd(row.cost),
     })),
     total_cost: cost(sum(result.rows)),
   };
