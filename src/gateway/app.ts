@@ -11,11 +11,13 @@ import { Agent, type Dispatcher } from "undici";
 import type { Config } from "../config/load.ts";
 import { inferProvider } from "../llm/index.ts";
 import { type AccessRecord, formatAccessLine } from "./access-log.ts";
-import { authenticate, createKeyTable, type KeyTable, mayUse } from "./auth.ts";
-import { serveChat } from "./chat.ts";
+import { authenticate, authorize, createKeyTable, type KeyTable, mayUse } from "./auth.ts";
+import { findConfigName, serveChat } from "./chat.ts";
 import { GatewayError, toOpenAiErrorBody } from "./errors.ts";
 import { type GatewayRequest, type GatewayResponse, jsonResponse } from "./http.ts";
 import type { SpendStore } from "./ledger.ts";
+import { listAnthropicModels, toAnthropicModel, wantsAnthropicShape } from "./messages-models.ts";
+import { toAnthropicErrorBody } from "./messages-response.ts";
 import type { GatewayMetrics } from "./metrics.ts";
 import { parseJsonBody, readChatHead } from "./openai-chat.ts";
 
@@ -50,8 +52,21 @@ export interface GatewayAppOptions {
 /** The core: `handle` answers one request. */
 export interface GatewayApp {
   handle(request: GatewayRequest): Promise<GatewayResponse>;
+  /** The error body shape of a route: Anthropic's for Messages and Anthropic clients, else OpenAI's. */
+  errorBody(path: string, headers: GatewayRequest["headers"]): ErrorBodyRenderer;
   /** Requests being served now. */
   inFlight(): number;
+}
+
+/** Renders a gateway error as a response body in one wire format. */
+export type ErrorBodyRenderer = (error: GatewayError) => unknown;
+
+const openAiPaths = new Set(["/v1/chat/completions", "/chat/completions"]);
+
+function errorBodyFor(path: string, headers: GatewayRequest["headers"]): ErrorBodyRenderer {
+  return !openAiPaths.has(path) && wantsAnthropicShape(path, headers)
+    ? toAnthropicErrorBody
+    : toOpenAiErrorBody;
 }
 
 /** Creates the gateway core. */
@@ -78,10 +93,23 @@ export function createGatewayApp(options: GatewayAppOptions): GatewayApp {
     if (path === "/v1/models" && method === "GET") {
       const key = authenticate(snapshot.keys, request.headers);
       record.key = key?.id;
-      return jsonResponse(
-        200,
-        listModels(snapshot.config, (name) => mayUse(key, name)),
-      );
+      const allowed = (name: string) => mayUse(key, name);
+      if (wantsAnthropicShape(path, request.headers))
+        return jsonResponse(
+          200,
+          listAnthropicModels(snapshot.config, allowed, new URLSearchParams(request.query)),
+        );
+      return jsonResponse(200, listModels(snapshot.config, allowed));
+    }
+    if (path.startsWith("/v1/models/") && method === "GET") {
+      const key = authenticate(snapshot.keys, request.headers);
+      record.key = key?.id;
+      const name = findConfigName(decodeURIComponent(path.slice("/v1/models/".length)), snapshot.config);
+      record.config = name;
+      authorize(key, name);
+      if (wantsAnthropicShape(path, request.headers))
+        return jsonResponse(200, toAnthropicModel(snapshot.config, name));
+      return jsonResponse(200, toOpenAiModel(snapshot.config, name));
     }
     if (path === "/v1/chat/completions" || path === "/chat/completions") {
       if (method !== "POST") throw methodNotAllowed(method, path, "POST");
@@ -137,11 +165,13 @@ export function createGatewayApp(options: GatewayAppOptions): GatewayApp {
 
   return {
     inFlight: () => inFlight,
+    errorBody: errorBodyFor,
     async handle(request) {
       const snapshot = options.getSnapshot();
       const record: AccessRecord = { method: request.method, path: request.path, status: 0, durationMs: 0 };
       const limit = snapshot.config.gateway.max_concurrent_requests;
       let response: GatewayResponse;
+      const errorBody = errorBodyFor(request.path, request.headers);
       if (inFlight >= limit) {
         response = errorResponse(
           new GatewayError(
@@ -154,6 +184,7 @@ export function createGatewayApp(options: GatewayAppOptions): GatewayApp {
             },
           ),
           record,
+          errorBody,
         );
       } else {
         inFlight += 1;
@@ -161,7 +192,7 @@ export function createGatewayApp(options: GatewayAppOptions): GatewayApp {
         try {
           response = await route(request, snapshot, record);
         } catch (thrown) {
-          response = errorResponse(toGatewayError(thrown), record);
+          response = errorResponse(toGatewayError(thrown), record, errorBody);
         }
         const done = response.onFinished;
         response.onFinished = (outcome) => {
@@ -201,12 +232,16 @@ function toGatewayError(thrown: unknown): GatewayError {
   });
 }
 
-function errorResponse(error: GatewayError, record: AccessRecord): GatewayResponse {
+function errorResponse(
+  error: GatewayError,
+  record: AccessRecord,
+  errorBody: ErrorBodyRenderer = toOpenAiErrorBody,
+): GatewayResponse {
   record.error = error.code ?? error.type;
   const headers: Record<string, string> = { ...error.headers };
   if (record.config !== undefined) headers["x-llmconf-config"] = record.config;
   if (record.attempts !== undefined) headers["x-llmconf-attempts"] = String(record.attempts);
-  return jsonResponse(error.status, toOpenAiErrorBody(error), headers);
+  return jsonResponse(error.status, errorBody(error), headers);
 }
 
 function providerOf(model: string, custom: string | null): string | null {
@@ -214,17 +249,23 @@ function providerOf(model: string, custom: string | null): string | null {
   return choice.ok ? choice.provider : null;
 }
 
-/** `GET /v1/models`: every config a key may use, with its model and provider in extra fields. */
+/** One config as an OpenAI model object, with its model and provider in extra fields. */
+function toOpenAiModel(config: Config, name: string) {
+  const llm = config.llms[name];
+  return {
+    id: name,
+    object: "model",
+    created: 0,
+    owned_by: "llmconf",
+    model: llm?.model ?? null,
+    provider: llm === undefined ? null : providerOf(llm.model, llm.custom_llm_provider),
+  };
+}
+
+/** `GET /v1/models`: every config a key may use. */
 function listModels(config: Config, allowed: (name: string) => boolean) {
-  const data = Object.entries(config.llms)
-    .filter(([name]) => allowed(name))
-    .map(([name, llm]) => ({
-      id: name,
-      object: "model",
-      created: 0,
-      owned_by: "llmconf",
-      model: llm.model,
-      provider: providerOf(llm.model, llm.custom_llm_provider),
-    }));
+  const data = Object.keys(config.llms)
+    .filter(allowed)
+    .map((name) => toOpenAiModel(config, name));
   return { object: "list", data };
 }

@@ -61,7 +61,7 @@ export function authenticate(
   const presented = presentedKey(headers);
   if (presented === undefined || presented === "") {
     throw new GatewayError(
-      "missing API key: send it as Authorization: Bearer <key> (one of the keys in [gateway] keys)",
+      "missing API key: send it as Authorization: Bearer <key> or x-api-key: <key> (one of the keys in [gateway] keys)",
       { status: 401, type: "invalid_request_error", code: "missing_api_key" },
     );
   }

@@ -9,6 +9,8 @@ export interface RequestParams {
   temperature?: number;
   top_p?: number;
   max_output_tokens?: number;
+  /** Anthropic's `top_k` (Messages); never pinned. */
+  top_k?: number;
   seed?: number;
   reasoning_effort?: string;
 }
@@ -22,6 +24,8 @@ export interface ChatCall {
   toolChoice?: ToolChoice | undefined;
   params: RequestParams;
   stream: boolean;
+  /** Sequences that end the answer (Anthropic's `stop_sequences`); none when undefined. */
+  stopSequences?: string[] | undefined;
   /** Whether a stream should end with a usage chunk. */
   includeUsage: boolean;
 }

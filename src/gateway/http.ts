@@ -8,6 +8,8 @@ export interface GatewayRequest {
   method: string;
   /** The path without the query string. */
   path: string;
+  /** The query string without its `?` (Anthropic's model list pages with it). @default "" */
+  query?: string;
   headers: Readonly<Record<string, string | undefined>>;
   body: Buffer;
   /** Aborts when the client disconnects (or the server gives up on the request). */

@@ -6,7 +6,13 @@
  */
 import type { Config } from "../config/load.ts";
 import type { ResolvedLlmConfig } from "../config/schema.ts";
-import { type Completion, createLlm, type LlmEvent, type StreamDelta } from "../llm/index.ts";
+import {
+  type Completion,
+  type CompletionRequest,
+  createLlm,
+  type LlmEvent,
+  type StreamDelta,
+} from "../llm/index.ts";
 import type { ChatCall } from "./chat-call.ts";
 import { applyRequestParams } from "./params.ts";
 
@@ -53,6 +59,17 @@ function createClient(call: ChatCall, context: RuntimeContext, progress: Runtime
   });
 }
 
+function toCompletionRequest(call: ChatCall): CompletionRequest {
+  const request: CompletionRequest = {
+    messages: call.messages,
+    tools: call.tools,
+    toolChoice: call.toolChoice,
+  };
+  if (call.stopSequences !== undefined && call.stopSequences.length > 0)
+    request.parameters = { stopSequences: call.stopSequences };
+  return request;
+}
+
 /** A new progress record for a call to a config. */
 export function startProgress(configName: string, model: string): RuntimeProgress {
   return { attempts: 0, currentConfig: configName, currentModel: model, upstreamMs: undefined };
@@ -65,7 +82,7 @@ export function completeWithRuntime(
   progress: RuntimeProgress,
 ): Promise<Completion> {
   const llm = createClient(call, context, progress);
-  return llm.complete({ messages: call.messages, tools: call.tools, toolChoice: call.toolChoice });
+  return llm.complete(toCompletionRequest(call));
 }
 
 /** Starts a streaming call and waits for its first delta; rejects with an `LlmError`. */
@@ -75,7 +92,7 @@ export async function streamWithRuntime(
   progress: RuntimeProgress,
 ): Promise<StartedStream> {
   const llm = createClient(call, context, progress);
-  const stream = llm.stream({ messages: call.messages, tools: call.tools, toolChoice: call.toolChoice });
+  const stream = llm.stream(toCompletionRequest(call));
   const rest = stream[Symbol.asyncIterator]();
   const first = await rest.next();
   return { first, rest, completion: stream.completion };

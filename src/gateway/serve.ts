@@ -11,7 +11,7 @@ import { Agent } from "undici";
 import { ConfigError, formatIssue } from "../config/issues.ts";
 import type { Config } from "../config/load.ts";
 import { createGatewayApp, createSnapshot, type GatewayApp, type GatewaySnapshot } from "./app.ts";
-import { GatewayError, toOpenAiErrorBody } from "./errors.ts";
+import { GatewayError } from "./errors.ts";
 import { type GatewayResponse, isStreamedBody } from "./http.ts";
 import { openFileLedger } from "./ledger.ts";
 import { createGatewayMetrics } from "./metrics.ts";
@@ -101,14 +101,22 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       });
       response
         .writeHead(413, { "content-type": "application/json", connection: "close" })
-        .end(JSON.stringify(toOpenAiErrorBody(error)));
+        .end(
+          JSON.stringify(
+            app.errorBody(
+              pathOf(request.url ?? "/"),
+              request.headers as Record<string, string | undefined>,
+            )(error),
+          ),
+        );
       return;
     }
     const url = request.url ?? "/";
     const query = url.indexOf("?");
     const answer = await app.handle({
       method: request.method ?? "GET",
-      path: query < 0 ? url : url.slice(0, query),
+      path: pathOf(url),
+      query: query < 0 ? "" : url.slice(query + 1),
       headers: request.headers as Record<string, string | undefined>,
       body,
       signal: controller.signal,
@@ -238,4 +246,10 @@ async function writeResponse(
   } finally {
     answer.onFinished?.({ completed });
   }
+}
+
+/** A request URL's path, without its query string. */
+function pathOf(url: string): string {
+  const query = url.indexOf("?");
+  return query < 0 ? url : url.slice(0, query);
 }

@@ -20,7 +20,8 @@ export type ChatMessage =
   | { role: "system"; content: string | ContentPart[] }
   | { role: "user"; content: string | ContentPart[]; name?: string }
   | { role: "assistant"; content: string | null; tool_calls?: ToolCall[] }
-  | { role: "tool"; content: string; tool_call_id: string };
+  /** `is_error`: the tool failed, and `content` says how (Anthropic's tool_result flag; others see the text). */
+  | { role: "tool"; content: string; tool_call_id: string; is_error?: boolean };
 
 /** A tool the model may call, described by a JSON Schema of its parameters. */
 export interface ToolDefinition {

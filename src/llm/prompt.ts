@@ -117,7 +117,10 @@ export function toPrompt(messages: readonly ChatMessage[], options: PromptOption
               type: "tool-result",
               toolCallId: message.tool_call_id,
               toolName: toolNames.get(message.tool_call_id) ?? "unknown",
-              output: { type: "text", value: message.content },
+              output:
+                message.is_error === true
+                  ? { type: "error-text", value: message.content }
+                  : { type: "text", value: message.content },
             },
           ],
         });

@@ -81,6 +81,26 @@ test("assistant tool calls and tool results keep their ids and names", () => {
   ]);
 });
 
+test("a failed tool's result is sent as error text, which Anthropic marks is_error", () => {
+  const { options } = prepare({ model: "claude-sonnet-4-20250514" }, anthropic, [
+    { role: "user", content: "list" },
+    {
+      role: "assistant",
+      content: null,
+      tool_calls: [{ id: "toolu_1", type: "function", function: { name: "ls", arguments: "{}" } }],
+    },
+    { role: "tool", tool_call_id: "toolu_1", content: "no such dir", is_error: true },
+  ]);
+  assert.deepEqual(options.prompt[2]?.content, [
+    {
+      type: "tool-result",
+      toolCallId: "toolu_1",
+      toolName: "ls",
+      output: { type: "error-text", value: "no such dir" },
+    },
+  ]);
+});
+
 test("native_tool_calling = false with tools is refused with the reason", () => {
   assert.throws(
     () =>
