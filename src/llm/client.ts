@@ -13,6 +13,7 @@ import { computeCost } from "./cost.ts";
 import { LlmError, type LlmErrorKind, toLlmError } from "./errors.ts";
 import type { ChatMessage, ToolDefinition, Usage } from "./messages.ts";
 import { createMetrics, type LlmMetrics } from "./metrics.ts";
+import { loadModelCatalog } from "./model-catalog.ts";
 import { inferProvider } from "./providers/infer.ts";
 import {
   API_KEY_VARIABLES,
@@ -144,7 +145,8 @@ export interface Llm {
 interface Link {
   name: string;
   config: Readonly<ResolvedLlmConfig>;
-  facts: ModelFacts;
+  /** Described on the first call, once the model's catalog file is loaded. */
+  facts?: ModelFacts | undefined;
   secrets: string[];
   model?: Promise<ProviderModel> | undefined;
 }
@@ -174,7 +176,6 @@ export function createLlm(config: Readonly<ResolvedLlmConfig>, options: CreateLl
       link = {
         name: linkName,
         config: linkConfig,
-        facts: describeModel(linkConfig.model),
         secrets: secretsOf(linkConfig, env),
       };
       links.set(linkName, link);
@@ -206,15 +207,18 @@ export function createLlm(config: Readonly<ResolvedLlmConfig>, options: CreateLl
     const context = { configName: link.name, model: config.model, secrets: link.secrets };
     const target = await modelOf(link);
     let overrides: { temperature?: number } = {};
-    let prepared = prepareCall(config, link.name, target, request, overrides, link.facts);
+    await loadModelCatalog(config.model);
+    link.facts ??= describeModel(config.model);
+    const facts = link.facts;
+    let prepared = prepareCall(config, link.name, target, request, overrides, facts);
     await checkTokenLimit(
       link.name,
       config,
       { messages: prepared.sentMessages, tools: request.tools },
-      link.facts,
+      facts,
     );
     const delivered = { any: false };
-    const outputBound = streamOutputBound(config, link.facts.info);
+    const outputBound = streamOutputBound(config, facts.info);
     const result = await runWithRetries(
       async (attempt) => {
         counter.attempts += 1;
@@ -235,7 +239,7 @@ export function createLlm(config: Readonly<ResolvedLlmConfig>, options: CreateLl
           if (error.kind === "empty_response" && temperature === 0) {
             // OpenHands: an empty answer at temperature 0 is retried at temperature 1.
             overrides = { temperature: 1 };
-            prepared = prepareCall(config, link.name, target, request, overrides, link.facts);
+            prepared = prepareCall(config, link.name, target, request, overrides, facts);
           }
           throw error;
         }

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { before, describe, it } from "node:test";
+import { loadModelCatalog } from "./model-catalog.ts";
 import { findPriceTableEntry, getModelInfo, type ModelInfo } from "./model-info.ts";
 
 describe("getModelInfo", () => {
@@ -39,7 +40,15 @@ describe("getModelInfo", () => {
       { maxOutputTokens: 64000, supportsReasoning: true, inputCostPerToken: 3e-6 },
     ],
     ["mock/echo", { inputCostPerToken: 0, outputCostPerToken: 0 }],
+    // From the models.dev catalog: families the hand-kept table never had, and dated ids by prefix.
+    ["xai/grok-3", { maxOutputTokens: 8192, supportsVision: false, supportsToolCalling: true }],
+    ["mistral/devstral-medium-2507", { maxOutputTokens: 128000 }],
+    ["mistral/pixtral-large-latest", { supportsVision: true }],
+    ["openai/gpt-4o-2024-08-06", { maxOutputTokens: 16384, supportsVision: true }],
   ];
+  before(async () => {
+    for (const [model] of cases) await loadModelCatalog(model);
+  });
   for (const [model, expected] of cases) {
     it(`knows ${model}`, () => {
       const info = getModelInfo(model);

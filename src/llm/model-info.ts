@@ -5,8 +5,10 @@
  * Prices and context windows come from @pydantic/genai-prices (MIT, kept current by Pydantic, with
  * cache read/write prices, tiered long-context prices and per-provider tables). It is loaded on the
  * first lookup, not at import, so commands that never price a call do not pay its ~30 ms load.
- * Output limits and vision come from `data/model-limits.ts`; tool calling, reasoning and prompt
- * caching from the OpenHands name patterns in `model-features.ts`.
+ * Output limits, vision, tool calling and reasoning come from the models.dev catalog
+ * (`model-catalog.ts`, loaded per provider by `loadModelCatalog` before a call), then for models the
+ * catalog's snapshot does not have yet from `data/model-limits.ts`; tool calling, reasoning and prompt
+ * caching also from the OpenHands name patterns in `model-features.ts`.
  */
 import { createRequire } from "node:module";
 import type {
@@ -16,6 +18,7 @@ import type {
   Usage,
 } from "@pydantic/genai-prices";
 import { modelLimits } from "./data/model-limits.ts";
+import { findCatalogLimits, withoutVendorPrefix } from "./model-catalog.ts";
 import { getModelFeatures, matchesModelPattern, normalizeModelName } from "./model-features.ts";
 
 /** What is known about a model; an absent field means unknown. Costs are USD per token. */
@@ -164,14 +167,20 @@ function tablePart(model: string): ModelInfo {
   return info;
 }
 
-// Bedrock ids carry the vendor (and a region) before the model name: "us.anthropic.claude-...".
-function withoutVendorPrefix(name: string): string {
-  return name.replace(/^(?:[a-z]{2}\.)?(?:anthropic|meta|amazon|mistral|cohere|deepseek)\./, "");
-}
-
 function limitsPart(model: string): ModelInfo {
   const name = withoutVendorPrefix(normalizeModelName(model));
-  const limits = modelLimits.find((candidate) => matchesModelPattern(name, [candidate.pattern]));
+  const catalog = findCatalogLimits(model);
+  const table = modelLimits.find((candidate) => matchesModelPattern(name, [candidate.pattern]));
+  // The catalog first, field by field; the table fills what the catalog's snapshot does not know.
+  const limits =
+    catalog === undefined && table === undefined
+      ? undefined
+      : {
+          maxOutputTokens: catalog?.maxOutputTokens ?? table?.maxOutputTokens,
+          supportsVision: catalog?.supportsVision ?? table?.supportsVision,
+          supportsToolCalling: catalog?.supportsToolCalling ?? table?.supportsToolCalling,
+          supportsReasoning: catalog?.supportsReasoning ?? table?.supportsReasoning,
+        };
   const features = getModelFeatures(model);
   const info: ModelInfo = {};
   if (limits?.maxOutputTokens !== undefined) info.maxOutputTokens = limits.maxOutputTokens;

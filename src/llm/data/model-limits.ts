@@ -1,9 +1,8 @@
 /**
- * Output limits and input modalities that the price table (@pydantic/genai-prices) does not carry.
- * Hand-kept from the vendors' model pages (Anthropic, OpenAI, Google, DeepSeek) as of 2025; a
- * family missing here just leaves `max_output_tokens` unset, which lets the provider use its own
- * default. Patterns are fnmatch globs over the normalized model name; the first match wins, so
- * specific patterns come before their family.
+ * The fallback behind the models.dev catalog (`model-catalog.ts`): output limits and input modalities
+ * for models newer than the catalog's snapshot (Claude 4.5, GPT-5.x, …), hand-kept from the vendors'
+ * model pages. The catalog wins field by field wherever it knows a model. Patterns are fnmatch globs
+ * over the normalized model name; the first match wins, so specific patterns come before their family.
  */
 
 /** One family's limits; an absent field means "not known", never "not supported". */
