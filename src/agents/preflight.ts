@@ -4,6 +4,7 @@
  */
 import type { Config } from "../config/load.ts";
 import { computeCost } from "../llm/cost.ts";
+import { loadModelCatalog } from "../llm/model-catalog.ts";
 import { RunSetupError } from "./instance.ts";
 import type { AgentRegistry } from "./registry.ts";
 
@@ -56,4 +57,13 @@ export function checkRunSetup(config: Config, registry: AgentRegistry, agent: st
       );
     }
   }
+}
+
+/**
+ * Loads what the model catalog knows about every named config's model before any agent is built, so
+ * the choice between native and prompt-based tool calling is the same for the run's agent and for a
+ * delegate built after the first call (the catalog is otherwise loaded on a call's first use).
+ */
+export async function loadModelInfoFor(config: Config): Promise<void> {
+  await Promise.all(Object.values(config.llms).map((llm) => loadModelCatalog(llm.model)));
 }

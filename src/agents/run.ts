@@ -16,7 +16,7 @@ import { type BreakdownRow, createHistory, type RunEvent, type RunStatus } from 
 import { createAgentInstance, type InstanceFactory, RunSetupError } from "./instance.ts";
 import { createLedger, formatUsd, type LedgerRow } from "./ledger.ts";
 import { type AgentInstance, runAgentLoop } from "./loop.ts";
-import { agentCapsOf, checkRunSetup } from "./preflight.ts";
+import { agentCapsOf, checkRunSetup, loadModelInfoFor } from "./preflight.ts";
 import { type AgentRegistry, createAgentRegistry } from "./registry.ts";
 import { type CommandRuntime, openCommandRuntime } from "./shell/command-runtime.ts";
 import { SandboxUnavailableError } from "./shell/runtime-choice.ts";
@@ -140,6 +140,7 @@ export async function runTask(options: RunTaskOptions): Promise<RunResult> {
   const registry = options.registry ?? (await configuredRegistry(config, options.cwd));
   const agentName = options.agent ?? config.core.default_agent;
   checkRunSetup(config, registry, agentName);
+  await loadModelInfoFor(config);
   const env = options.env ?? process.env;
   const signal = options.signal ?? new AbortController().signal;
   const workspace = createWorkspace(options.workspace);
