@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { findCatalogLimits, loadModelCatalog } from "./model-catalog.ts";
+import { getModelInfo } from "./model-info.ts";
 
 test("the catalog knows nothing of a provider until its file is loaded, then answers synchronously", async () => {
   assert.equal(findCatalogLimits("deepseek/deepseek-chat"), undefined);
@@ -31,4 +32,11 @@ test("a provider the catalog does not have, or a model it does not list, is unkn
   assert.equal(findCatalogLimits("ollama/llama3"), undefined);
   await loadModelCatalog("openai/no-such-model");
   assert.equal(findCatalogLimits("openai/no-such-model"), undefined);
+});
+
+test("a model the catalog marks without tool calling keeps it when the hand-kept table knows it has it", async () => {
+  await loadModelCatalog("gpt-3.5-turbo");
+  assert.equal(findCatalogLimits("gpt-3.5-turbo")?.supportsToolCalling, false);
+  assert.equal(getModelInfo("gpt-3.5-turbo")?.supportsToolCalling, true);
+  assert.equal(getModelInfo("o1-mini")?.supportsToolCalling, false);
 });

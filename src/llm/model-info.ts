@@ -178,7 +178,10 @@ function limitsPart(model: string): ModelInfo {
       : {
           maxOutputTokens: catalog?.maxOutputTokens ?? table?.maxOutputTokens,
           supportsVision: catalog?.supportsVision ?? table?.supportsVision,
-          supportsToolCalling: catalog?.supportsToolCalling ?? table?.supportsToolCalling,
+          // Tool calling is known when either source says so: the catalog's snapshot marks some models
+          // without it that LiteLLM and OpenHands call natively (gpt-3.5-turbo), and a false here would
+          // switch their agents to prompt-based tool calling.
+          supportsToolCalling: catalog?.supportsToolCalling === true || table?.supportsToolCalling === true,
           supportsReasoning: catalog?.supportsReasoning ?? table?.supportsReasoning,
         };
   const features = getModelFeatures(model);
