@@ -192,6 +192,24 @@ test("the trajectory is written as JSON with every call's config, usage and cost
   assert.ok(typeof response?.cost === "number" && response.usage !== undefined);
 });
 
+test("agent commands do not see llmconf's credential variables, only those runtime_startup_env_vars names", async () => {
+  const { dir } = setUp(
+    costOptimizationConfig(`\n[sandbox]\nruntime_startup_env_vars = { DEPLOY_TOKEN = "given-on-purpose" }\n`),
+  );
+  upstream.enqueue(call("execute_bash", { command: "env" }), call("finish", { message: "done" }));
+  const result = await runCli(["run", "-d", "repo", "-t", "print the environment"], {
+    cwd: dir,
+    env: { ANTHROPIC_API_KEY: "sk-ant-from-env-7777", GITHUB_TOKEN: "ghp-from-env-8888", LANG: "C.UTF-8" },
+  });
+  assert.equal(result.code, 0, result.stderr);
+  const [observation = ""] = lastObservations();
+  assert.match(observation, /^LANG=C\.UTF-8$/m, "ordinary variables pass");
+  assert.match(observation, /^DEPLOY_TOKEN=given-on-purpose$/m);
+  for (const hidden of ["ANTHROPIC_API_KEY", "sk-ant-from-env-7777", "GITHUB_TOKEN", "ghp-from-env-8888"]) {
+    assert.ok(!observation.includes(hidden), `${hidden} reached the command`);
+  }
+});
+
 test("the iteration limit stops the run with a message naming it, exit 1", async () => {
   const { dir } = setUp(costOptimizationConfig());
   for (let index = 0; index < 5; index += 1) upstream.enqueue(call("think", { thought: `step ${index}` }));

@@ -18,6 +18,7 @@ import { createLedger, formatUsd, type LedgerRow } from "./ledger.ts";
 import { type AgentInstance, runAgentLoop } from "./loop.ts";
 import { agentCapsOf, checkRunSetup, loadModelInfoFor } from "./preflight.ts";
 import { type AgentRegistry, createAgentRegistry } from "./registry.ts";
+import { commandEnvironment } from "./shell/command-env.ts";
 import { type CommandRuntime, openCommandRuntime } from "./shell/command-runtime.ts";
 import { SandboxUnavailableError } from "./shell/runtime-choice.ts";
 import { ToolError } from "./tools/tool.ts";
@@ -207,6 +208,7 @@ export async function runTask(options: RunTaskOptions): Promise<RunResult> {
       signal,
       commandTimeoutMs: config.sandbox.timeout * 1000,
       wrapCommand: commands.wrap,
+      commandEnv: commandEnvironment(env, config.sandbox.runtime_startup_env_vars),
       fileHistory: new Map(),
     },
     onLlmEvent(agent, event) {

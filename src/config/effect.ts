@@ -54,6 +54,8 @@ const EFFECTS: Readonly<Record<string, SectionEffects>> = {
     fields: {
       timeout: "bounds one shell command",
       network: "cuts sandboxed commands off the network when false",
+      runtime_startup_env_vars:
+        "set in the environment of agent commands (the only way a credential variable reaches them)",
     },
   },
   security: {

@@ -481,7 +481,11 @@ export const sandboxSchema = z.object({
     .nullable()
     .default(null)
     .describe("Extra dependencies installed in the runtime."),
-  runtime_startup_env_vars: stringMap().default({}).describe("Environment of the runtime."),
+  runtime_startup_env_vars: stringMap()
+    .default({})
+    .describe(
+      "Environment variables set for agent commands. Variables of llmconf's own environment named like credentials (`*KEY*`, `*TOKEN*`, `*SECRET*`, …) are not passed to commands; name one here to pass it.",
+    ),
   browsergym_eval_env: z.string().nullable().default(null).describe("BrowserGym evaluation environment."),
   platform: z.string().nullable().default(null).describe("Image platform (`linux/amd64`)."),
   close_delay: laxInt().default(3600).describe("Seconds before an idle runtime is closed."),

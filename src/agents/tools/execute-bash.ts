@@ -28,6 +28,7 @@ export const executeBashTool = defineTool({
       signal: context.signal,
       maxOutputChars: context.maxOutputChars,
       wrap: context.wrapCommand,
+      env: context.commandEnv,
     });
     return formatCommandResult(result, timeoutMs);
   },

@@ -21,6 +21,8 @@ export interface ToolContext {
   maxOutputChars: number;
   /** The bound of one shell command (`[sandbox] timeout`), in milliseconds. */
   commandTimeoutMs: number;
+  /** The environment of shell commands (`commandEnvironment`: no credential variables). @default process.env */
+  commandEnv?: Readonly<Record<string, string>> | undefined;
   /** How shell commands are started (the sandbox plugs in here). @default host `bash -c` */
   wrapCommand?: CommandWrapper | undefined;
   /** Previous contents of files this run edited, newest last, for `undo_edit`. */
