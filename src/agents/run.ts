@@ -9,6 +9,7 @@ import { ConfigError, formatIssue } from "../config/issues.ts";
 import type { Config } from "../config/load.ts";
 import { redactSecrets } from "../config/secrets.ts";
 import { LlmError, type LlmEvent } from "../llm/index.ts";
+import { findLlmSecrets } from "../llm/secrets.ts";
 import type { AgentDefinition } from "./agent.ts";
 import { BUILTIN_AGENTS } from "./builtin-agents.ts";
 import { loadClasspathAgents } from "./classpath.ts";
@@ -94,11 +95,11 @@ export function toBreakdown(rows: readonly LedgerRow[]): BreakdownRow[] {
   }));
 }
 
-/** The secrets a run must never write: every config's keys and the provider key variables' values. */
+/** The secrets a run must never write: every config's secrets and the provider key variables' values. */
 function secretsOf(config: Config, env: Readonly<Record<string, string | undefined>>): string[] {
+  // Each config's secrets by the schema's rule (findLlmSecrets), never a list of field names of our own.
   const values: (string | null | undefined)[] = [];
-  for (const llm of Object.values(config.llms))
-    values.push(llm.api_key, llm.aws_access_key_id, llm.aws_secret_access_key);
+  for (const llm of Object.values(config.llms)) values.push(...findLlmSecrets(llm, env));
   for (const [name, value] of Object.entries(env))
     if (/_API_KEY$|_SECRET|_TOKEN$/.test(name)) values.push(value);
   return values.filter((value): value is string => typeof value === "string" && value.length >= 8);

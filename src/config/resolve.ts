@@ -10,6 +10,7 @@ import { createRecord, restoreProtoKeys, toRecord } from "./records.ts";
 import {
   agentSchema,
   condenserSchemas,
+  DEFAULT_AZURE_API_VERSION,
   fieldNames,
   isIntegerField,
   KEY_ALIASES,
@@ -85,8 +86,6 @@ export interface CliOverrides {
   /** `-b USD`: `core.max_budget_per_task`. */
   maxBudgetPerTask?: number | string | undefined;
 }
-
-const AZURE_API_VERSION = "2024-12-01-preview";
 
 /** OpenHands' default condenser (§6.3); its `llm_config` names the default LLM config. */
 const DEFAULT_CONDENSER: ResolvedCondenserConfig = {
@@ -366,7 +365,7 @@ function deriveLlmDefaults(
   cwd: string,
 ) {
   if (config.api_version === null && config.model.startsWith("azure")) {
-    config.api_version = AZURE_API_VERSION;
+    config.api_version = DEFAULT_AZURE_API_VERSION;
     provenance.api_version = {
       source: { kind: "derived", rule: `model "${config.model}" starts with "azure"` },
       inherited: false,

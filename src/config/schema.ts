@@ -29,6 +29,9 @@ export const SECRET_FIELDS: ReadonlySet<string> = new Set([
   "key",
 ]);
 
+/** The Azure API version LiteLLM and OpenHands use when `api_version` is unset (derived at load, sent by the runtime). */
+export const DEFAULT_AZURE_API_VERSION = "2024-12-01-preview";
+
 /** The default `log_completions_folder`, made absolute against the working directory at load. */
 export const DEFAULT_COMPLETIONS_FOLDER = "logs/completions";
 
@@ -76,7 +79,9 @@ export const llmSchema = z.object({
     .string()
     .nullable()
     .default(null)
-    .describe("API version (Azure). Derived as `2024-12-01-preview` for `azure` models when unset."),
+    .describe(
+      `API version (Azure). Derived as \`${DEFAULT_AZURE_API_VERSION}\` for \`azure\` models when unset.`,
+    ),
   aws_access_key_id: z.string().nullable().default(null).describe("AWS access key id for Bedrock. Secret."),
   aws_secret_access_key: z
     .string()

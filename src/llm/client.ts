@@ -5,76 +5,40 @@
  */
 import type { Config } from "../config/load.ts";
 import type { ResolvedLlmConfig } from "../config/schema.ts";
-import { findSecretValues } from "../config/secrets.ts";
 import { abortError, attemptOnce, classify, combineSignals } from "./attempt.ts";
 import { streamOutputBound } from "./bounds.ts";
+import type { CompleteRequest, Completion, Llm, LlmEvent } from "./completion.ts";
 import { writeCompletionLog } from "./completion-log.ts";
 import { computeCost } from "./cost.ts";
-import { LlmError, type LlmErrorKind, toLlmError } from "./errors.ts";
-import type { ChatMessage, ToolDefinition, Usage } from "./messages.ts";
+import { LlmError, toLlmError } from "./errors.ts";
+import type { ChatMessage, ToolDefinition } from "./messages.ts";
 import { createMetrics, type LlmMetrics } from "./metrics.ts";
 import { loadModelCatalog } from "./model-catalog.ts";
-import { inferProvider } from "./providers/infer.ts";
 import {
-  API_KEY_VARIABLES,
   chooseProvider,
   createProviderModel,
   isOpenAiCompatible,
   type ProviderModel,
 } from "./providers/registry.ts";
-import {
-  type CompletionRequest,
-  describeModel,
-  findBodyExtras,
-  type ModelFacts,
-  prepareCall,
-  withBodyExtras,
-} from "./request.ts";
-import type { Answer, StreamDelta } from "./response.ts";
+import { describeModel, findBodyExtras, type ModelFacts, prepareCall, withBodyExtras } from "./request.ts";
+import type { Answer } from "./response.ts";
 import { runWithRetries, type Sleep } from "./retry.ts";
+import { findLlmSecrets } from "./secrets.ts";
 import { streamCompletion } from "./stream.ts";
 import { checkTokenLimit } from "./token-limit.ts";
 
-export type { CallParameters, CompletionRequest, ResponseFormat } from "./request.ts";
+// The call's shapes live in completion.ts; they stay importable from here, where callers met them first.
+export type {
+  CallParameters,
+  CompleteRequest,
+  Completion,
+  CompletionRequest,
+  Llm,
+  LlmEvent,
+  LlmStream,
+  ResponseFormat,
+} from "./completion.ts";
 export type { StreamDelta } from "./response.ts";
-
-/** What a client reports as it works; never carries a secret. */
-export type LlmEvent =
-  | { type: "request"; configName: string; model: string; attempt: number }
-  | {
-      type: "retry";
-      configName: string;
-      model: string;
-      attempt: number;
-      attempts: number;
-      kind: LlmErrorKind;
-      status: number | undefined;
-      waitMs: number;
-      /** True when the wait is the server's Retry-After rather than the backoff formula. */
-      fromRetryAfter: boolean;
-      message: string;
-    }
-  | { type: "fallback"; from: string; to: string; kind: LlmErrorKind; message: string }
-  | {
-      type: "response";
-      configName: string;
-      model: string;
-      attempts: number;
-      latencyMs: number;
-      usage: Usage;
-      costUsd: number | null;
-    }
-  | {
-      type: "error";
-      configName: string;
-      model: string;
-      kind: LlmErrorKind;
-      status: number | undefined;
-      message: string;
-    }
-  | { type: "log"; configName: string; file: string }
-  /** A completion log could not be written: reported once per folder and client, not per call. */
-  | { type: "log-failed"; configName: string; folder: string; message: string };
 
 /** Options of `createLlm`. */
 export interface CreateLlmOptions {
@@ -97,49 +61,6 @@ export interface CreateLlmOptions {
   env?: Readonly<Record<string, string | undefined>>;
   /** A metrics store to share between clients. @default a new one */
   metrics?: LlmMetrics;
-}
-
-/** A request to `complete`; `stream: true` streams from the provider and reports deltas to `onDelta`. */
-export interface CompleteRequest extends CompletionRequest {
-  stream?: boolean;
-  onDelta?: (delta: StreamDelta) => void;
-}
-
-/** The answer of one call. */
-export interface Completion {
-  text: string;
-  toolCalls: Answer["toolCalls"];
-  finishReason: Answer["finishReason"];
-  usage: Usage;
-  /** USD; `usd` is null when the price is unknown (never a silent 0). */
-  cost: { usd: number | null; source: string };
-  /** Wall time of the whole call: every attempt, wait and fallback. */
-  latencyMs: number;
-  /** Attempts made over every config tried. */
-  attempts: number;
-  /** The config that answered (a fallback's name when one was used). */
-  configName: string;
-  /** The config the call was made with. */
-  requestedConfig: string;
-  model: string;
-  /** Parameters dropped or ignored, and why. */
-  notes: string[];
-  /** The answer as an assistant message, ready to append to the conversation. */
-  message: Extract<ChatMessage, { role: "assistant" }>;
-}
-
-/** A streaming call: iterate the deltas; `completion` settles when the stream ends. */
-export interface LlmStream extends AsyncIterable<StreamDelta> {
-  completion: Promise<Completion>;
-}
-
-/** A client for one named config (and its fallbacks). */
-export interface Llm {
-  readonly name: string;
-  readonly config: Readonly<ResolvedLlmConfig>;
-  readonly metrics: LlmMetrics;
-  complete(request: CompleteRequest): Promise<Completion>;
-  stream(request: CompletionRequest): LlmStream;
 }
 
 interface Link {
@@ -176,7 +97,7 @@ export function createLlm(config: Readonly<ResolvedLlmConfig>, options: CreateLl
       link = {
         name: linkName,
         config: linkConfig,
-        secrets: secretsOf(linkConfig, env),
+        secrets: findLlmSecrets(linkConfig, env),
       };
       links.set(linkName, link);
     }
@@ -469,16 +390,4 @@ function withPrevious(error: LlmError, failures: readonly LlmError[], attempts: 
     cause: error,
   });
   return Object.assign(wrapped, { previous: failures.slice(0, -1) });
-}
-
-function secretsOf(
-  config: Readonly<ResolvedLlmConfig>,
-  env: Readonly<Record<string, string | undefined>>,
-): string[] {
-  // Declared secrets and credentials in header maps and completion_kwargs, by the masking rule.
-  const values: (string | null | undefined)[] = findSecretValues(config, ["llm"]);
-  const choice = inferProvider(config.model, config.custom_llm_provider);
-  for (const variable of choice.ok ? (API_KEY_VARIABLES[choice.provider] ?? []) : [])
-    values.push(env[variable] ?? null);
-  return values.filter((value): value is string => typeof value === "string" && value !== "");
 }

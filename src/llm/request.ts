@@ -4,48 +4,14 @@
  */
 import type { LanguageModelV3CallOptions, SharedV3ProviderOptions } from "@ai-sdk/provider";
 import type { ResolvedLlmConfig } from "../config/schema.ts";
+import type { CompletionRequest } from "./completion.ts";
 import { LlmError } from "./errors.ts";
-import type { ChatMessage, ToolChoice, ToolDefinition } from "./messages.ts";
+import type { ChatMessage } from "./messages.ts";
 import { acceptsSamplingParameters, getModelFeatures, matchesModelPattern } from "./model-features.ts";
 import { getModelInfo } from "./model-info.ts";
 import { toPrompt, toToolChoice, toTools, truncateMessages } from "./prompt.ts";
 import type { ProviderModel } from "./providers/registry.ts";
 import { sendsResponseSchema, withJsonInstruction } from "./response-format.ts";
-
-/**
- * Sampling and length values for one call. Each one given replaces the config's default for this call
- * only; the model's rules still apply (a reasoning model takes no temperature, OpenAI has no top_k).
- */
-export interface CallParameters {
-  temperature?: number | undefined;
-  topP?: number | undefined;
-  topK?: number | undefined;
-  maxOutputTokens?: number | undefined;
-  seed?: number | undefined;
-  stopSequences?: string[] | undefined;
-  presencePenalty?: number | undefined;
-  frequencyPenalty?: number | undefined;
-}
-
-/**
- * The shape of the answer: free text (the default), or JSON, checked against `schema` by providers
- * that take one (OpenAI structured outputs, Anthropic output formats); others are asked for JSON only.
- */
-export type ResponseFormat =
-  | { type: "text" }
-  | { type: "json"; schema?: Record<string, unknown>; name?: string; description?: string };
-
-/** One completion request, in the OpenAI chat shape. */
-export interface CompletionRequest {
-  messages: ChatMessage[];
-  tools?: ToolDefinition[] | undefined;
-  toolChoice?: ToolChoice | undefined;
-  /** Values that override the config's defaults for this call. */
-  parameters?: CallParameters | undefined;
-  /** @default { type: "text" } */
-  responseFormat?: ResponseFormat | undefined;
-  signal?: AbortSignal | undefined;
-}
 
 /** A call ready to send: the AI SDK options, the messages as sent, and what was left out and why. */
 export interface PreparedCall {

@@ -3,9 +3,10 @@ import { after, before, beforeEach, test } from "node:test";
 import { llmSchema } from "../config/schema.ts";
 import { type FakeUpstream, startFakeUpstream } from "../fake-upstream/server.ts";
 import { createLlm } from "./client.ts";
+import type { ResponseFormat } from "./completion.ts";
 import type { ChatMessage } from "./messages.ts";
 import type { ProviderModel } from "./providers/registry.ts";
-import { prepareCall, type ResponseFormat } from "./request.ts";
+import { prepareCall } from "./request.ts";
 import { withJsonInstruction } from "./response-format.ts";
 
 let upstream: FakeUpstream;

@@ -3,10 +3,11 @@
  * where its AI SDK package sends one; elsewhere (OpenAI-compatible servers, mock models) the request asks
  * for plain JSON mode and the schema travels as an instruction in the system message.
  */
+
+import type { ResponseFormat } from "./completion.ts";
 import type { ChatMessage } from "./messages.ts";
 import { textOf } from "./messages.ts";
 import type { ProviderModel } from "./providers/registry.ts";
-import type { ResponseFormat } from "./request.ts";
 
 /**
  * Whether the provider package sends a response schema itself. `@ai-sdk/openai-compatible` sends only

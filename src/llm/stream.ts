@@ -4,8 +4,7 @@
  */
 
 import { combineSignals } from "./attempt.ts";
-import type { CompleteRequest, Completion, LlmStream } from "./client.ts";
-import type { CompletionRequest } from "./request.ts";
+import type { CompleteRequest, Completion, CompletionRequest, LlmStream } from "./completion.ts";
 import type { StreamDelta } from "./response.ts";
 
 /** Runs `complete` in streaming mode and exposes its deltas as an async iterable. */

@@ -5,7 +5,7 @@
  * `@ai-sdk/openai-compatible` with their known base URLs and headers.
  */
 import type { LanguageModelV3 } from "@ai-sdk/provider";
-import type { ResolvedLlmConfig } from "../../config/schema.ts";
+import { DEFAULT_AZURE_API_VERSION, type ResolvedLlmConfig } from "../../config/schema.ts";
 import { LlmError } from "../errors.ts";
 import { API_KEY_VARIABLES, checkAwsCredentials, findApiKey, requireApiKey } from "./credentials.ts";
 import { inferProvider, PROVIDER_NAMES, type ProviderName } from "./infer.ts";
@@ -50,9 +50,6 @@ const compatibleHosts: Partial<Record<ProviderName, CompatibleHost>> = {
 export function isOpenAiCompatible(provider: ProviderName, config: Readonly<ResolvedLlmConfig>): boolean {
   return provider in compatibleHosts || (provider === "openai" && Boolean(config.base_url));
 }
-
-/** The Azure API version LiteLLM and OpenHands use when `api_version` is unset. */
-export const DEFAULT_AZURE_API_VERSION = "2024-12-01-preview";
 
 function trimSlash(url: string): string {
   return url.replace(/\/+$/, "");
