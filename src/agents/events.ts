@@ -69,6 +69,11 @@ export type RunEvent = EventBase &
     | { type: "agent_end"; agent: string; depth: number; status: RunStatus | "cap_reached"; message: string }
     | { type: "warning"; message: string }
     | {
+        /** The `[mcp]` servers that started for the run, with the names their tools are called by. */
+        type: "mcp_servers";
+        servers: { name: string; where: string; tools: readonly string[]; pid: number | undefined }[];
+      }
+    | {
         type: "run_end";
         status: RunStatus;
         final_message: string;

@@ -9,7 +9,7 @@ import { createLlmFromConfig, type LlmEvent } from "../llm/client.ts";
 import type { AgentDefinition, AgentSetup, AgentSummary } from "./agent.ts";
 import type { AgentInstance } from "./loop.ts";
 import { chooseToolCalling } from "./tool-calling.ts";
-import type { ToolContext } from "./tools/tool.ts";
+import type { Tool, ToolContext } from "./tools/tool.ts";
 
 /** A problem that stops a run before its first call (unknown agent, unreadable prompt file, ...). */
 export class RunSetupError extends Error {
@@ -29,6 +29,8 @@ export interface InstanceFactory {
   agents: readonly AgentSummary[];
   /** The tool context every agent starts from; each instance gets its own copy. */
   toolContext: Omit<ToolContext, "agent" | "maxOutputChars" | "delegate">;
+  /** The tools of the run's MCP servers (`openMcpTools`), for agents with `enable_mcp`. @default none */
+  mcpTools?: readonly Tool[] | undefined;
   onLlmEvent(agent: AgentInstance, event: LlmEvent): void;
   delegateFor(agent: AgentInstance): ToolContext["delegate"];
 }
@@ -72,7 +74,12 @@ export function createAgentInstance(
     llmConfig,
     model: resolved.model,
   };
-  const tools = definition.tools(setup);
+  const own = definition.tools(setup);
+  // The agent's own tools win a name clash (a custom agent may have a tool an MCP server also offers).
+  const mcp = setup.config.enable_mcp
+    ? (factory.mcpTools ?? []).filter((tool) => !own.some((mine) => mine.name === tool.name))
+    : [];
+  const tools = [...own, ...mcp];
   const systemPrompt = loadSystemPrompt(factory, definition, setup);
   const toolContext: ToolContext = {
     ...factory.toolContext,

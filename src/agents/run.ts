@@ -17,6 +17,8 @@ import { type BreakdownRow, createHistory, type RunEvent, type RunStatus } from 
 import { createAgentInstance, type InstanceFactory, RunSetupError } from "./instance.ts";
 import { createLedger, formatUsd, type LedgerRow } from "./ledger.ts";
 import { type AgentInstance, runAgentLoop } from "./loop.ts";
+import { type McpToolset, NO_MCP_TOOLS, openMcpTools } from "./mcp/open-tools.ts";
+import { hasMcpServers, mcpSecretsOf } from "./mcp/server-entries.ts";
 import { agentCapsOf, checkRunSetup, loadModelInfoFor } from "./preflight.ts";
 import { type AgentRegistry, createAgentRegistry } from "./registry.ts";
 import { commandEnvironment } from "./shell/command-env.ts";
@@ -59,6 +61,11 @@ export interface RunTaskOptions {
    * @default opened here from `[core] runtime`: a sandbox for `docker`/`sandbox`, the host for `local`/`cli`
    */
   commandRuntime?: CommandRuntime | undefined;
+  /**
+   * The `[mcp]` servers' tools, opened by the caller (a chat session keeps them across tasks).
+   * @default opened here for the run and closed when it ends, when an agent has `enable_mcp`
+   */
+  mcp?: McpToolset | undefined;
   /** Every event of the history, as it is appended (progress output). */
   onEvent?: ((event: RunEvent) => void) | undefined;
   /** What a client reports (retries, fallbacks), with the agent it works for. */
@@ -102,7 +109,13 @@ function secretsOf(config: Config, env: Readonly<Record<string, string | undefin
   for (const llm of Object.values(config.llms)) values.push(...findLlmSecrets(llm, env));
   for (const [name, value] of Object.entries(env))
     if (/_API_KEY$|_SECRET|_TOKEN$/.test(name)) values.push(value);
+  values.push(...mcpSecretsOf(config));
   return values.filter((value): value is string => typeof value === "string" && value.length >= 8);
+}
+
+/** Whether the run should open the `[mcp]` servers: some are configured and an agent may use them. */
+function wantsMcp(config: Config, registry: AgentRegistry): boolean {
+  return hasMcpServers(config) && registry.names().some((name) => config.getAgentConfig(name).enable_mcp);
 }
 
 /** The runtime `[core] runtime` asks for; one that cannot start is a setup error, before any call. */
@@ -283,7 +296,19 @@ export async function runTask(options: RunTaskOptions): Promise<RunResult> {
   });
   let status: RunStatus = "finished";
   let finalMessage: string;
+  let mcp = options.mcp ?? NO_MCP_TOOLS;
   try {
+    if (options.mcp === undefined && wantsMcp(config, registry)) {
+      mcp = await openMcpTools(config, {
+        workspace: workspace.root,
+        env,
+        wrapArgv: commands.sandbox?.wrapArgv,
+        signal,
+        onWarning: (message) => history.append({ type: "warning", message }),
+      });
+    }
+    if (mcp.servers.length > 0) history.append({ type: "mcp_servers", servers: [...mcp.servers] });
+    factory.mcpTools = mcp.tools;
     const root = createAgentInstance(factory, registry.get(agentName) as AgentDefinition, 0, []);
     finalMessage = await runAgent(root, options.task);
   } catch (error) {
@@ -295,10 +320,13 @@ export async function runTask(options: RunTaskOptions): Promise<RunResult> {
       finalMessage = status === "interrupted" ? "interrupted (Ctrl-C)" : error.message;
     } else {
       trajectory?.close();
+      if (!options.mcp) await mcp.close();
       if (!options.commandRuntime) await commands.close();
       throw error;
     }
   }
+  // Servers stop before the run reports its end, so no process outlives `runTask`.
+  if (!options.mcp) await mcp.close();
   if (!options.commandRuntime) await commands.close();
   const rows = ledger.rows();
   const unpricedCalls = ledger.unpricedCalls();

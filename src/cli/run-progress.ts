@@ -135,6 +135,12 @@ export function createRunProgress(out: TextOut, options: { live: boolean; paint:
         case "warning":
           line(0, paint(33, `warning: ${event.message}`));
           break;
+        case "mcp_servers":
+          for (const server of event.servers) {
+            const tools = server.tools.length === 0 ? "no tools" : server.tools.join(", ");
+            line(0, paint(2, `MCP server "${server.name}": ${tools}`));
+          }
+          break;
         default:
           break;
       }

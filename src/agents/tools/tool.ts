@@ -41,6 +41,11 @@ export interface Tool<Parameters extends z.ZodType = z.ZodType> {
   readonly parameters: Parameters;
   /** A call of this tool ends the agent; its observation is the agent's final message. */
   readonly finishes?: boolean;
+  /**
+   * The JSON Schema sent to the model instead of one derived from `parameters`: for tools whose schema
+   * comes from elsewhere (an MCP server's `inputSchema`), which then check their own arguments.
+   */
+  readonly inputSchema?: Readonly<Record<string, unknown>> | undefined;
   /** Runs the tool and returns the observation the model sees next. */
   execute(args: z.output<Parameters>, context: ToolContext): Promise<string>;
 }
@@ -61,10 +66,8 @@ const definitions = new WeakMap<Tool, ToolDefinition>();
 export function toToolDefinition(tool: Tool): ToolDefinition {
   let definition = definitions.get(tool);
   if (definition === undefined) {
-    const { $schema: _ignored, ...parameters } = z.toJSONSchema(tool.parameters, { io: "input" }) as Record<
-      string,
-      unknown
-    >;
+    const { $schema: _ignored, ...parameters } = (tool.inputSchema ??
+      z.toJSONSchema(tool.parameters, { io: "input" })) as Record<string, unknown>;
     definition = {
       type: "function",
       function: { name: tool.name, description: tool.description, parameters },
