@@ -287,3 +287,24 @@ test("an HTTP server that is not there is a warning naming its URL without its c
   );
   assert.ok(!result.stderr.includes(apiKey));
 });
+
+test("servers listed in MCP_STDIO_SERVERS (OpenHands' env form) start too, and warnings name the variable", async () => {
+  const marker = randomUUID();
+  const { dir } = setUp({ mcp: "" });
+  const servers = [
+    { name: "echo", command: process.execPath, args: [echoServer, `--marker=${marker}`] },
+    { name: "broken", command: process.execPath, args: [echoServer, `--marker=${marker}`, "--fail-start"] },
+  ];
+  upstream.enqueue(call("echo", { text: "from env" }), call("finish", { message: "done" }));
+  const result = await runCli(["run", "-d", "repo", "-t", "Use env servers"], {
+    cwd: dir,
+    env: { MCP_STDIO_SERVERS: JSON.stringify(servers) },
+  });
+  assert.equal(result.code, 0, result.stderr);
+  assert.deepEqual(lastObservations(), ["echo: from env"]);
+  assert.match(
+    result.stderr,
+    /warning: MCP server "broken" \(\[mcp\] stdio_servers\[1\] from MCP_STDIO_SERVERS\) did not start: its process exited with code 3/,
+  );
+  assert.deepEqual(processesWith(marker), []);
+});

@@ -24,6 +24,14 @@ export type { BreakdownRow, History, RunEvent, RunStatus } from "./events.ts";
 export { RunSetupError } from "./instance.ts";
 export { createLedger, type Ledger, type LedgerCall, type LedgerRow, type LimitReached } from "./ledger.ts";
 export { type AgentInstance, type AgentOutcome, type LoopRun, runAgentLoop } from "./loop.ts";
+export {
+  MCP_START_TIMEOUT_MS,
+  type McpToolset,
+  NO_MCP_TOOLS,
+  type OpenedMcpServer,
+  type OpenMcpToolsOptions,
+  openMcpTools,
+} from "./mcp/open-tools.ts";
 export { type AgentRegistry, createAgentRegistry } from "./registry.ts";
 export { openRunCommandRuntime, type RunResult, RunStop, type RunTaskOptions, runTask } from "./run.ts";
 export {

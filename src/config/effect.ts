@@ -32,6 +32,7 @@ const EFFECTS: Readonly<Record<string, SectionEffects>> = {
       enable_think: "`llmconf run`: gives the agent `think`",
       enable_finish:
         "`llmconf run`: gives the agent `finish` (without it, an answer with no tool call ends the agent)",
+      enable_mcp: "`llmconf run`: gives the agent the tools of the `[mcp]` servers",
       system_prompt_filename:
         "`llmconf run`: a file (relative to the config file) replacing the agent's built-in system prompt",
       max_budget_per_task: "`llmconf run`: caps what the agent and its delegates spend",
@@ -46,17 +47,22 @@ const EFFECTS: Readonly<Record<string, SectionEffects>> = {
       max_budget_per_task: "bounds the cost of an agent run",
       max_delegation_depth: "bounds how deep agents delegate in `llmconf run`",
       save_trajectory_path: "`llmconf run` writes its trajectory (JSON) there",
-      runtime: "sandboxes agent commands (docker, sandbox) or runs them on the host (local, cli)",
+      runtime:
+        "sandboxes agent commands and stdio MCP servers (docker, sandbox) or runs them on the host (local, cli)",
     },
   },
   sandbox: {
     otherwise: null,
     fields: {
-      timeout: "bounds one shell command",
+      timeout: "bounds one shell command, and one tool call of a stdio or SSE MCP server",
       network: "cuts sandboxed commands off the network when false",
       runtime_startup_env_vars:
         "set in the environment of agent commands (the only way a credential variable reaches them)",
     },
+  },
+  mcp: {
+    otherwise: "`llmconf run`: the servers are opened for the run and their tools given to agents with `enable_mcp`",
+    fields: {},
   },
   security: {
     otherwise: null,

@@ -128,10 +128,16 @@ function printable(text: string): string {
 
 /** The last few lines a server printed on stderr, redacted and cut, for a message. */
 function stderrExcerpt(process: ProcessTransport | undefined, secrets: readonly string[]): string {
-  const tail = process?.stderrTail ?? "";
-  if (tail === "") return "";
-  const lines = printable(redactSecrets(tail, secrets).split("\n").slice(-3).join(" | "));
-  return `; its stderr: ${lines.length > 300 ? `…${lines.slice(-300)}` : lines}`;
+  const lines = redactSecrets(process?.stderrTail ?? "", secrets)
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line !== "");
+  if (lines.length === 0) return "";
+  // A crash prints a stack after its message (Node: the error line, frames, then "Node.js v20…"):
+  // the line naming the error says more than the last lines.
+  const errorLine = lines.find((line) => /error|exception|cannot|not found|denied|refus/i.test(line));
+  const text = printable(errorLine ?? lines.slice(-3).join(" | "));
+  return `; its stderr: ${text.length > 300 ? `${text.slice(0, 300)}…` : text}`;
 }
 
 /** Why a server did not open, from the error and what its process did. */

@@ -89,7 +89,9 @@ export class ProcessTransport implements Transport {
         stdio: ["pipe", "pipe", "pipe"],
       });
       this.child = child;
-      child.once("error", (error) => {
+      // `on`, not `once`: a second error event without a listener would crash llmconf.
+      child.on("error", (error) => {
+        if (this.exited !== undefined) return;
         this.finish({ code: null, signal: null });
         reject(error);
       });
@@ -110,8 +112,8 @@ export class ProcessTransport implements Transport {
       child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
         this.stderr = (this.stderr + chunk).slice(-STDERR_TAIL);
       });
-      // Writing to a server that has just died is reported by `exit`, not as an unhandled error.
-      child.stdin?.on("error", () => {});
+      // A pipe error (writing to a server that has just died) is reported by `exit`, never thrown.
+      for (const stream of [child.stdin, child.stdout, child.stderr]) stream?.on("error", () => {});
     });
   }
 

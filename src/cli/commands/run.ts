@@ -32,6 +32,8 @@ Options:
 
 Commands run in a sandbox (bubblewrap: the workspace writable, the rest read-only, own PID namespace)
 when [core] runtime is "docker" (the default) or "sandbox"; runtime = "local" runs them on the host.
+The tools of the [mcp] servers (stdio, Streamable HTTP, SSE) are given to agents with enable_mcp; the
+servers start with the run and stop when it ends, and one that cannot start is a warning.
 
 Exit codes: 0 finished, 1 error or limit reached, 2 usage error, 130 interrupted (Ctrl-C).
 `;

@@ -1,0 +1,136 @@
+// openMcpTools against the real fixture server (test/fixtures/mcp/echo-server.mjs): real processes,
+// checked by pid.
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  realpathSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { test } from "node:test";
+import { loadConfig } from "../../config/load.ts";
+import { openMcpTools } from "./open-tools.ts";
+
+const server = resolve(import.meta.dirname, "../../../test/fixtures/mcp/echo-server.mjs");
+
+/** A config listing the fixture server (with `args`) and a workspace beside it. */
+async function setUp(args: string[] = []) {
+  const dir = realpathSync(mkdtempSync(join(tmpdir(), "llmconf-mcp-open-")));
+  const pidFile = join(dir, "server.pid");
+  writeFileSync(
+    join(dir, "config.toml"),
+    `[mcp]\nstdio_servers = [{ name = "echo", command = ${JSON.stringify(process.execPath)}, args = ${JSON.stringify([server, ...args])}, env = { MCP_PID_FILE = ${JSON.stringify(pidFile)} } }]\n`,
+  );
+  const config = await loadConfig({
+    configFile: join(dir, "config.toml"),
+    userFiles: false,
+    env: { PATH: process.env.PATH ?? "" },
+  });
+  return { dir, pidFile, config };
+}
+
+/** Live (not zombie) processes whose command line contains `marker`. */
+function processesWith(marker: string): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const commandLine = readFileSync(`/proc/${entry}/cmdline`, "utf8");
+      const state = readFileSync(`/proc/${entry}/stat`, "utf8").replace(/^.*\) /, "")[0];
+      if (commandLine.includes(marker) && state !== "Z") found.push(Number(entry));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return found;
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+test("a config without MCP servers opens nothing and has no tools", async () => {
+  const dir = realpathSync(mkdtempSync(join(tmpdir(), "llmconf-mcp-open-")));
+  writeFileSync(join(dir, "config.toml"), "[llm]\nmodel = 'mock/echo'\n");
+  const config = await loadConfig({ configFile: join(dir, "config.toml"), userFiles: false, env: {} });
+  const warnings: string[] = [];
+  const mcp = await openMcpTools(config, { workspace: dir, onWarning: (message) => warnings.push(message) });
+  assert.deepEqual([mcp.tools, mcp.servers, warnings], [[], [], []]);
+});
+
+test("close stops the server process, which was started in the workspace", async () => {
+  const { dir, pidFile, config } = await setUp();
+  const mcp = await openMcpTools(config, { workspace: dir, onWarning: assert.fail });
+  const pid = Number(readFileSync(pidFile, "utf8"));
+  assert.equal(mcp.servers[0]?.pid, pid);
+  assert.ok(isRunning(pid));
+  assert.equal(readlinkSync(`/proc/${pid}/cwd`), dir);
+  const env = mcp.tools.find((tool) => tool.name === "env");
+  assert.ok(env);
+  await mcp.close();
+  assert.equal(isRunning(pid), false);
+  await mcp.close();
+});
+
+test("a server that does not answer within the start bound is a warning, and its process is killed", async () => {
+  const marker = randomUUID();
+  const { dir, config } = await setUp(["--hang-start", `--marker=${marker}`]);
+  const warnings: string[] = [];
+  const mcp = await openMcpTools(config, {
+    workspace: dir,
+    startTimeoutMs: 500,
+    onWarning: (message) => warnings.push(message),
+  });
+  assert.deepEqual(mcp.tools, []);
+  assert.equal(warnings.length, 1);
+  assert.match(
+    warnings[0] ?? "",
+    /^MCP server "echo" \(\[mcp\] stdio_servers\[0\] at \S+config\.toml:2\) did not start: it did not answer initialize and tools\/list within 0\.5 s\. The run goes on without its tools; check its command, args and env/,
+  );
+  assert.deepEqual(processesWith(marker), []);
+});
+
+test("Ctrl-C while a server starts stops it, and opening returns without its tools", async () => {
+  const { dir, pidFile, config } = await setUp(["--hang-start"]);
+  const controller = new AbortController();
+  const warnings: string[] = [];
+  const opening = openMcpTools(config, {
+    workspace: dir,
+    signal: controller.signal,
+    onWarning: (message) => warnings.push(message),
+  });
+  while (!existsSync(pidFile) || readFileSync(pidFile, "utf8") === "")
+    await new Promise((done) => setImmediate(done));
+  controller.abort();
+  const mcp = await opening;
+  assert.deepEqual(mcp.tools, []);
+  assert.match(warnings[0] ?? "", /did not start: interrupted \(Ctrl-C\) while it started/);
+  assert.equal(isRunning(Number(readFileSync(pidFile, "utf8"))), false);
+});
+
+test("a server that needs an unset ${VAR} is not started, and the warning names the variable and the line", async () => {
+  const dir = realpathSync(mkdtempSync(join(tmpdir(), "llmconf-mcp-open-")));
+  writeFileSync(
+    join(dir, "config.toml"),
+    '[mcp]\nshttp_servers = [{ url = "http://127.0.0.1:9/mcp", api_key = "${NOTES_KEY}" }]\n',
+  );
+  const config = await loadConfig({ configFile: join(dir, "config.toml"), userFiles: false, env: {} });
+  const warnings: string[] = [];
+  const mcp = await openMcpTools(config, { workspace: dir, onWarning: (message) => warnings.push(message) });
+  assert.deepEqual(mcp.tools, []);
+  assert.match(
+    warnings[0] ?? "",
+    /^MCP server "127\.0\.0\.1_9" \(.*\) is not started: .*config\.toml:2:\d+: .*NOTES_KEY/,
+  );
+});
