@@ -61,7 +61,8 @@ const EFFECTS: Readonly<Record<string, SectionEffects>> = {
     },
   },
   mcp: {
-    otherwise: "`llmconf run`: the servers are opened for the run and their tools given to agents with `enable_mcp`",
+    otherwise:
+      "`llmconf run`: the servers are opened for the run and their tools given to agents with `enable_mcp`",
     fields: {},
   },
   security: {
