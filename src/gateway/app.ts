@@ -12,14 +12,16 @@ import type { Config } from "../config/load.ts";
 import { inferProvider } from "../llm/index.ts";
 import { type AccessRecord, formatAccessLine } from "./access-log.ts";
 import { authenticate, authorize, createKeyTable, type KeyTable, mayUse } from "./auth.ts";
-import { findConfigName, serveChat } from "./chat.ts";
+import { chatEndpoint } from "./chat.ts";
+import type { DialectEndpoint, ErrorBodyRenderer } from "./dialect.ts";
 import { GatewayError, toOpenAiErrorBody } from "./errors.ts";
 import { type GatewayRequest, type GatewayResponse, jsonResponse } from "./http.ts";
 import type { SpendStore } from "./ledger.ts";
 import { listAnthropicModels, toAnthropicModel, wantsAnthropicShape } from "./messages-models.ts";
 import { toAnthropicErrorBody } from "./messages-response.ts";
 import type { GatewayMetrics } from "./metrics.ts";
-import { parseJsonBody, readChatHead } from "./openai-chat.ts";
+import { parseJsonBody } from "./openai-chat.ts";
+import { findConfigName } from "./pipeline.ts";
 
 /** One loaded configuration and what the gateway derives from it. */
 export interface GatewaySnapshot {
@@ -58,16 +60,7 @@ export interface GatewayApp {
   inFlight(): number;
 }
 
-/** Renders a gateway error as a response body in one wire format. */
-export type ErrorBodyRenderer = (error: GatewayError) => unknown;
-
-const openAiPaths = new Set(["/v1/chat/completions", "/chat/completions"]);
-
-function errorBodyFor(path: string, headers: GatewayRequest["headers"]): ErrorBodyRenderer {
-  return !openAiPaths.has(path) && wantsAnthropicShape(path, headers)
-    ? toAnthropicErrorBody
-    : toOpenAiErrorBody;
-}
+export type { ErrorBodyRenderer } from "./dialect.ts";
 
 /** Creates the gateway core. */
 export function createGatewayApp(options: GatewayAppOptions): GatewayApp {
@@ -77,6 +70,18 @@ export function createGatewayApp(options: GatewayAppOptions): GatewayApp {
   const dispatcher = options.dispatcher ?? new Agent({ keepAliveTimeout: 10_000, connections: null });
   const { metrics, spend } = options;
   let inFlight = 0;
+  const endpoints = new Map<string, DialectEndpoint>();
+  for (const endpoint of [chatEndpoint]) for (const path of endpoint.paths) endpoints.set(path, endpoint);
+  const endpointOf = (path: string) => endpoints.get(path);
+  // A dialect's paths answer in its own error shape; elsewhere (models, unknown routes) an Anthropic
+  // client gets Anthropic's.
+  const errorBodyFor = (path: string, headers: GatewayRequest["headers"]): ErrorBodyRenderer =>
+    endpointOf(path)?.errorBody ??
+    (wantsAnthropicShape(path, headers) ? toAnthropicErrorBody : toOpenAiErrorBody);
+  const served = [...endpoints.keys()]
+    .filter((path) => path.startsWith("/v1/"))
+    .map((path) => `POST ${path}`)
+    .join(", ");
 
   const route = async (
     request: GatewayRequest,
@@ -111,13 +116,12 @@ export function createGatewayApp(options: GatewayAppOptions): GatewayApp {
         return jsonResponse(200, toAnthropicModel(snapshot.config, name));
       return jsonResponse(200, toOpenAiModel(snapshot.config, name));
     }
-    if (path === "/v1/chat/completions" || path === "/chat/completions") {
+    const endpoint = endpointOf(path);
+    if (endpoint !== undefined) {
       if (method !== "POST") throw methodNotAllowed(method, path, "POST");
       const key = authenticate(snapshot.keys, request.headers);
       record.key = key?.id;
-      const json = parseJsonBody(request.body);
-      const head = readChatHead(json);
-      return serveChat(json, head, {
+      return endpoint.serve(parseJsonBody(request.body), {
         config: snapshot.config,
         key,
         spend,
@@ -131,7 +135,7 @@ export function createGatewayApp(options: GatewayAppOptions): GatewayApp {
       });
     }
     throw new GatewayError(
-      `unknown route ${method} ${path}; this gateway serves POST /v1/chat/completions, GET /v1/models, /health and /metrics`,
+      `unknown route ${method} ${path}; this gateway serves ${served}, GET /v1/models, /health and /metrics`,
       {
         status: 404,
         type: "invalid_request_error",

@@ -2,7 +2,7 @@
  * The dialect-independent shape of one chat request: what every wire format (OpenAI chat, and later
  * Responses and Anthropic Messages) is translated to before the gateway routes, authorizes and runs it.
  */
-import type { ChatMessage, ToolChoice, ToolDefinition } from "../llm/index.ts";
+import type { ChatMessage, ResponseFormat, ToolChoice, ToolDefinition } from "../llm/index.ts";
 
 /** The request parameters a client may set over a config's defaults (unless the config pins them). */
 export interface RequestParams {
@@ -23,6 +23,8 @@ export interface ChatCall {
   tools?: ToolDefinition[] | undefined;
   toolChoice?: ToolChoice | undefined;
   params: RequestParams;
+  /** Plain text, or a JSON answer (to a schema when given). @default { type: "text" } */
+  responseFormat?: ResponseFormat | undefined;
   stream: boolean;
   /** Sequences that end the answer (Anthropic's `stop_sequences`); none when undefined. */
   stopSequences?: string[] | undefined;

@@ -4,6 +4,7 @@
  */
 import type { ChatMessage, Completion, StreamDelta, ToolDefinition, Usage } from "../llm/index.ts";
 import type { ChatCall, RequestParams } from "./chat-call.ts";
+import type { Dialect } from "./dialect.ts";
 import { type GatewayError, invalidRequest, toOpenAiErrorBody } from "./errors.ts";
 
 type Json = Record<string, unknown>;
@@ -249,5 +250,16 @@ export function createChunkRenderer(identity: ResponseIdentity, model: string) {
     },
     /** An error after the stream began: the SDKs raise it from the `error` field of an event. */
     error: (error: GatewayError) => sse(toOpenAiErrorBody(error)),
+  };
+}
+
+/** The chat-completions dialect of one answer: a `chat.completion` or its chunks. */
+export function createChatDialect(identity: ResponseIdentity, includeUsage: boolean): Dialect {
+  return {
+    renderCompletion: (completion) => renderChatCompletion(completion, identity),
+    createStreamRenderer(model) {
+      const renderer = createChunkRenderer(identity, model);
+      return { ...renderer, end: (completion) => renderer.end(completion, includeUsage) };
+    },
   };
 }

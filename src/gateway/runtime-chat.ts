@@ -64,6 +64,7 @@ function toCompletionRequest(call: ChatCall): CompletionRequest {
     messages: call.messages,
     tools: call.tools,
     toolChoice: call.toolChoice,
+    responseFormat: call.responseFormat,
   };
   if (call.stopSequences !== undefined && call.stopSequences.length > 0)
     request.parameters = { stopSequences: call.stopSequences };

@@ -1,0 +1,121 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, test } from "node:test";
+import { Agent } from "undici";
+import { loadConfig } from "../config/load.ts";
+import type { AccessRecord } from "./access-log.ts";
+import { createKeyTable } from "./auth.ts";
+import type { Dialect } from "./dialect.ts";
+import { GatewayError } from "./errors.ts";
+import { isStreamedBody } from "./http.ts";
+import { createMemoryLedger, type SpendStore } from "./ledger.ts";
+import { admit, type RequestContext, serveWithRuntime } from "./pipeline.ts";
+
+async function contextFor(keyIndex?: number): Promise<RequestContext & { spend: SpendStore }> {
+  const dir = mkdtempSync(join(tmpdir(), "llmconf-pipeline-"));
+  writeFileSync(
+    join(dir, "config.toml"),
+    `[llm]
+model = "mock/echo"
+input_cost_per_token = 0.01
+output_cost_per_token = 0.01
+temperature = 0.3
+pinned_params = ["temperature"]
+
+[llm.other]
+model = "mock/echo"
+pinned_params = []
+
+[gateway]
+keys = [{ key = "sk-a-1234567890", name = "a", configs = ["llm"], max_budget = 1 }]
+`,
+  );
+  const config = await loadConfig({ cwd: dir, env: { HOME: dir }, userFiles: false });
+  const keys = createKeyTable(config.gateway.keys);
+  const record: AccessRecord = { method: "POST", path: "/x", status: 0, durationMs: 0 };
+  return {
+    config,
+    key: keyIndex === undefined ? undefined : keys.keys[keyIndex],
+    spend: createMemoryLedger(),
+    env: {},
+    dispatcher: new Agent(),
+    signal: new AbortController().signal,
+    now: () => performance.now(),
+    wallClock: () => 0,
+    receivedAt: performance.now(),
+    record,
+  };
+}
+
+const call = (model: string, stream = false) => ({
+  model,
+  params: { temperature: 0.9 },
+  stream,
+  includeUsage: false,
+  messages: [{ role: "user" as const, content: "hello pipeline" }],
+});
+
+// A dialect that renders just enough to see what the pipeline handed it.
+const plain: Dialect = {
+  renderCompletion: (completion) => ({ text: completion.text }),
+  createStreamRenderer: (model) => ({
+    start: () => `start ${model}\n`,
+    delta: (delta) => (delta.type === "text-delta" ? delta.text : ""),
+    end: (completion) => `\nend ${completion.finishReason}`,
+    error: (error) => `\nerror ${error.code}`,
+  }),
+};
+
+describe("the shared request pipeline", () => {
+  test("admits a request with the request's parameters laid under the config's pins", async () => {
+    const context = await contextFor();
+    const admission = await admit(call("default"), context);
+    assert.equal(admission.configName, "llm");
+    assert.equal(admission.config.temperature, 0.3);
+    assert.equal((await admit(call("other"), context)).config.temperature, 0.9);
+  });
+
+  test("refuses an unknown config with a did-you-mean and a config the key may not use with a 403", async () => {
+    const context = await contextFor(0);
+    await assert.rejects(
+      admit(call("othr"), context),
+      (error: unknown) =>
+        error instanceof GatewayError && error.status === 404 && /"other"/.test(error.message),
+    );
+    await assert.rejects(
+      admit(call("other"), context),
+      (error: unknown) => error instanceof GatewayError && error.status === 403,
+    );
+  });
+
+  test("charges the key once per request, however often the outcome is reported", async () => {
+    const context = await contextFor(0);
+    const admission = await admit(call("llm"), context);
+    const outcome = { configName: "llm", usage: undefined, costUsd: 0.25 };
+    admission.settle(outcome);
+    admission.settle(outcome);
+    assert.equal(await context.spend.spentUsd("a"), 0.25);
+    assert.equal(context.record.costUsd, 0.25);
+  });
+
+  test("renders a whole answer through the dialect and charges what the runtime reported", async () => {
+    const context = await contextFor(0);
+    const admission = await admit(call("llm"), context);
+    const response = await serveWithRuntime(call("llm"), plain, admission, context);
+    assert.deepEqual(JSON.parse(String(response.body)), { text: "echo: hello pipeline" });
+    assert.equal(response.headers["x-llmconf-config"], "llm");
+    assert.ok((await context.spend.spentUsd("a")) > 0);
+  });
+
+  test("renders a stream through the dialect's renderer from start to end", async () => {
+    const context = await contextFor();
+    const admission = await admit(call("other", true), context);
+    const response = await serveWithRuntime(call("other", true), plain, admission, context);
+    assert.ok(isStreamedBody(response.body));
+    let text = "";
+    for await (const chunk of response.body) text += chunk;
+    assert.equal(text, "start mock/echo\necho: hello pipeline\nend stop");
+  });
+});
