@@ -679,6 +679,16 @@ export const gatewaySchema = z.object({
       "Append-only spend ledger per key; survives restarts (relative: against the working directory).",
     ),
   access_log: laxBool().default(true).describe("Print one JSON line per request (no prompts, no keys)."),
+  stored_responses_max: laxInt()
+    .pipe(z.int().min(0))
+    .default(1000)
+    .describe(
+      "Responses kept in memory for `previous_response_id` on `/v1/responses` (least recently used go first; 0: none).",
+    ),
+  stored_responses_max_bytes: laxInt()
+    .pipe(z.int().min(0))
+    .default(67_108_864)
+    .describe("Memory the kept responses may use, in bytes (least recently used go first)."),
 });
 
 /** Every top-level section, in the order OpenHands processes them. */

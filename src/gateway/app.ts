@@ -22,6 +22,8 @@ import { toAnthropicErrorBody } from "./messages-response.ts";
 import type { GatewayMetrics } from "./metrics.ts";
 import { parseJsonBody } from "./openai-chat.ts";
 import { findConfigName } from "./pipeline.ts";
+import { createResponsesEndpoint } from "./responses.ts";
+import { createResponseStore } from "./responses-store.ts";
 
 /** One loaded configuration and what the gateway derives from it. */
 export interface GatewaySnapshot {
@@ -71,7 +73,12 @@ export function createGatewayApp(options: GatewayAppOptions): GatewayApp {
   const { metrics, spend } = options;
   let inFlight = 0;
   const endpoints = new Map<string, DialectEndpoint>();
-  for (const endpoint of [chatEndpoint]) for (const path of endpoint.paths) endpoints.set(path, endpoint);
+  const responseStore = createResponseStore(() => {
+    const { stored_responses_max, stored_responses_max_bytes } = options.getSnapshot().config.gateway;
+    return { maxResponses: stored_responses_max, maxBytes: stored_responses_max_bytes };
+  });
+  for (const endpoint of [chatEndpoint, createResponsesEndpoint(responseStore)])
+    for (const path of endpoint.paths) endpoints.set(path, endpoint);
   const endpointOf = (path: string) => endpoints.get(path);
   // A dialect's paths answer in its own error shape; elsewhere (models, unknown routes) an Anthropic
   // client gets Anthropic's.

@@ -1,0 +1,72 @@
+/**
+ * `POST /v1/responses` (OpenAI's Responses API, what Codex speaks): the shared pipeline with the
+ * Responses dialect. Any config answers, whatever its provider, through the runtime. A response made
+ * here (unless `store: false`) is kept for `previous_response_id`, for the key that made it.
+ */
+import type { DialectEndpoint } from "./dialect.ts";
+import { GatewayError, toOpenAiErrorBody } from "./errors.ts";
+import type { GatewayResponse } from "./http.ts";
+import { admit, type RequestContext, serveWithRuntime } from "./pipeline.ts";
+import { readResponsesRequest } from "./responses-input.ts";
+import { createResponsesDialect, newResponseId } from "./responses-output.ts";
+import type { ResponseStore } from "./responses-store.ts";
+
+/** The Responses endpoint over a store of earlier responses. */
+export function createResponsesEndpoint(store: ResponseStore): DialectEndpoint {
+  return {
+    // Also without /v1, for clients given a base URL without it.
+    paths: ["/v1/responses", "/responses"],
+    errorBody: toOpenAiErrorBody,
+    serve: (json, context) => serveResponses(json, context, store),
+  };
+}
+
+async function serveResponses(
+  json: Record<string, unknown>,
+  context: RequestContext,
+  store: ResponseStore,
+): Promise<GatewayResponse> {
+  const request = readResponsesRequest(json);
+  const keyId = context.key?.id ?? "";
+  const previous = request.previousResponseId;
+  let call = request.call;
+  if (previous !== null) {
+    const lookup = store.history(previous, keyId);
+    if (!lookup.found) throw unknownPrevious(previous, lookup.missing, context);
+    // Instructions are not carried over from the earlier turns (OpenAI's rule): only this request's.
+    const system =
+      request.instructions === null ? [] : [{ role: "system" as const, content: request.instructions }];
+    call = { ...call, messages: [...system, ...lookup.messages, ...request.input] };
+  }
+  const admission = await admit(call, context);
+  const id = newResponseId("resp");
+  const dialect = createResponsesDialect({
+    id,
+    createdAt: Math.floor(context.wallClock() / 1000),
+    request,
+    ...(request.store
+      ? {
+          onCompleted: (completion) =>
+            store.put(id, { keyId, previous, messages: [...request.input, completion.message] }),
+        }
+      : {}),
+  });
+  return serveWithRuntime(call, dialect, admission, context);
+}
+
+function unknownPrevious(asked: string, missing: string, context: RequestContext): GatewayError {
+  const { stored_responses_max: count, stored_responses_max_bytes: bytes } = context.config.gateway;
+  const what =
+    missing === asked
+      ? `previous_response_id "${asked}" is not a response this gateway keeps for this key`
+      : `previous_response_id "${asked}" continues a response this gateway no longer keeps ("${missing}")`;
+  return new GatewayError(
+    `${what}: responses made with store: false, with another key, before a restart, or evicted (the last ${count} responses, up to ${Math.round(bytes / 1048576)} MiB, are kept) cannot be continued; send the whole conversation in "input" instead`,
+    {
+      status: 400,
+      type: "invalid_request_error",
+      code: "previous_response_not_found",
+      param: "previous_response_id",
+    },
+  );
+}
