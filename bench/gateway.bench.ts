@@ -1,7 +1,8 @@
 /**
  * Gateways side by side against the same fake upstream on loopback, each pinned to one core with
  * taskset (the upstream and wrk share the other): the upstream directly, a minimal node:http + undici
- * forwarding proxy (the floor for any Node gateway), `llmconf serve` (its fast path) and the Portkey
+ * forwarding proxy (the floor for any Node gateway), `llmconf serve` (its fast path, then
+ * `/v1/responses` on the same process: the translated path) and the Portkey
  * gateway. wrk measures latency at 1 connection and throughput at 64, non-streaming and streaming; a
  * client here measures the time to the first streamed byte; /proc gives the peak RSS; cold start is
  * spawn → first answered request.
@@ -32,8 +33,13 @@ interface Target {
   url: string;
   headers: Record<string, string>;
   model: string;
+  /** The request body; @default a chat-completions body */
+  body?: (stream: boolean) => Record<string, unknown>;
   process?: ChildProcess;
 }
+
+const bodyOf = (target: Target, stream: boolean) =>
+  target.body?.(stream) ?? { model: target.model, messages, stream };
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -50,12 +56,27 @@ function pinned(core: string, args: string[], cwd = root): ChildProcess {
   });
 }
 
-async function ask(target: Target, stream: boolean): Promise<{ status: number; firstByteMs: number }> {
+async function ask(
+  target: Target,
+  stream: boolean,
+  retried = false,
+): Promise<{ status: number; firstByteMs: number }> {
+  try {
+    return await askOnce(target, stream);
+  } catch (error) {
+    // A kept-alive connection the server closed while idle (its timer and the client's race on a
+    // loaded machine): the request never reached the server, so asking again is the same request.
+    if (retried || (error as { code?: unknown }).code !== "UND_ERR_SOCKET") throw error;
+    return ask(target, stream, true);
+  }
+}
+
+async function askOnce(target: Target, stream: boolean): Promise<{ status: number; firstByteMs: number }> {
   const started = performance.now();
   const response = await request(target.url, {
     method: "POST",
     headers: { "content-type": "application/json", ...target.headers },
-    body: JSON.stringify({ model: target.model, messages, stream }),
+    body: JSON.stringify(bodyOf(target, stream)),
   });
   let firstByteMs = 0;
   for await (const _chunk of response.body) if (firstByteMs === 0) firstByteMs = performance.now() - started;
@@ -105,6 +126,9 @@ function wrk(target: Target, connections: number, stream: boolean, duration = se
       `-c${connections}`,
       `-d${duration}s`,
       "--latency",
+      // wrk's default 2 s timeout drops every request of a slower path at 64 connections on a loaded box.
+      "--timeout",
+      "10s",
       "-s",
       join(root, "bench/wrk-post.lua"),
       target.url,
@@ -113,7 +137,7 @@ function wrk(target: Target, connections: number, stream: boolean, duration = se
       encoding: "utf8",
       env: {
         ...process.env,
-        WRK_BODY: JSON.stringify({ model: target.model, messages, stream }),
+        WRK_BODY: JSON.stringify(bodyOf(target, stream)),
         WRK_HEADERS: Object.entries(target.headers)
           .map(([name, value]) => `${name}: ${value}`)
           .join("\n"),
@@ -231,8 +255,16 @@ async function main() {
         model: "gpt3",
         process: child,
       };
+      // The Responses API on the same process: translated through the runtime (no fast path).
+      const responses: Target = {
+        ...target,
+        name: "llmconf serve /v1/responses",
+        url: `http://127.0.0.1:${port}/v1/responses`,
+        body: (stream) => ({ model: "gpt3", input: messages[0]?.content, stream }),
+      };
       try {
         rows.push(await measure(target, started));
+        rows.push(await measure(responses, undefined));
       } finally {
         await stop(child);
       }
@@ -288,12 +320,17 @@ function report(rows: readonly Row[]) {
     );
   }
   const find = (prefix: string) => rows.find((row) => row.name.startsWith(prefix));
-  const llmconf = find("llmconf");
+  const llmconf = rows.find((row) => row.name === "llmconf serve");
+  const responses = find("llmconf serve /v1/responses");
   const minimal = find("minimal");
   const portkey = find("Portkey");
   if (llmconf && minimal)
     console.log(
       `\nllmconf / minimal proxy throughput at 64 connections: ${(llmconf.many.rps / minimal.many.rps).toFixed(2)}× (streaming ${(llmconf.streamMany.rps / minimal.streamMany.rps).toFixed(2)}×)`,
+    );
+  if (llmconf && responses)
+    console.log(
+      `/v1/responses (translated) against chat completions (fast path), same process: p50 @1 +${(responses.one.p50 - llmconf.one.p50).toFixed(2)} ms, throughput at 64 connections ${(responses.many.rps / llmconf.many.rps).toFixed(2)}× (streaming ${(responses.streamMany.rps / llmconf.streamMany.rps).toFixed(2)}×)`,
     );
   if (llmconf && portkey)
     console.log(

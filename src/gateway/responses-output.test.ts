@@ -144,6 +144,7 @@ describe("rendering a response", () => {
       events.map((_, index) => index),
     );
     assert.ok(events.every((event) => event.data.type === event.event));
+    assert.deepEqual((events[2]?.data.item as { content?: unknown[] } | undefined)?.content, []);
     assert.equal(events[6]?.data.text, "Reading.");
     assert.equal(events[9]?.data.output_index, 1);
     assert.equal(events[12]?.data.arguments, '{"path":"a"}');

@@ -173,9 +173,11 @@ function createEventRenderer(identity: ResponseIdentity, model: string): StreamR
     const closing = current === undefined ? "" : close(current);
     current = { ...item, outputIndex: items.length, open: true };
     items.push(current);
+    // A message starts without parts: content_part.added adds its one output_text part.
+    const added = itemOf(current, "in_progress");
     let text = event("response.output_item.added", {
       output_index: current.outputIndex,
-      item: itemOf(current, "in_progress"),
+      item: current.call === undefined ? { ...added, content: [] } : added,
     });
     if (current.call === undefined)
       text += event("response.content_part.added", {
