@@ -2,7 +2,7 @@
  * Gateways side by side against the same fake upstream on loopback, each pinned to one core with
  * taskset (the upstream and wrk share the other): the upstream directly, a minimal node:http + undici
  * forwarding proxy (the floor for any Node gateway), `llmconf serve` (its fast path, then
- * `/v1/responses` on the same process: the translated path) and the Portkey
+ * `/v1/responses` and `/v1/messages` on the same process: translated paths) and the Portkey
  * gateway. wrk measures latency at 1 connection and throughput at 64, non-streaming and streaming; a
  * client here measures the time to the first streamed byte; /proc gives the peak RSS; cold start is
  * spawn → first answered request.
@@ -262,9 +262,18 @@ async function main() {
         url: `http://127.0.0.1:${port}/v1/responses`,
         body: (stream) => ({ model: "gpt3", input: messages[0]?.content, stream }),
       };
+      // Anthropic Messages on the same process: translated both ways through the runtime.
+      const anthropicMessages: Target = {
+        ...target,
+        name: "llmconf serve /v1/messages",
+        url: `http://127.0.0.1:${port}/v1/messages`,
+        headers: { "anthropic-version": "2023-06-01" },
+        body: (stream) => ({ model: "gpt3", max_tokens: 64, messages, stream }),
+      };
       try {
         rows.push(await measure(target, started));
         rows.push(await measure(responses, undefined));
+        rows.push(await measure(anthropicMessages, undefined));
       } finally {
         await stop(child);
       }
@@ -322,6 +331,7 @@ function report(rows: readonly Row[]) {
   const find = (prefix: string) => rows.find((row) => row.name.startsWith(prefix));
   const llmconf = rows.find((row) => row.name === "llmconf serve");
   const responses = find("llmconf serve /v1/responses");
+  const anthropicMessages = find("llmconf serve /v1/messages");
   const minimal = find("minimal");
   const portkey = find("Portkey");
   if (llmconf && minimal)
@@ -331,6 +341,10 @@ function report(rows: readonly Row[]) {
   if (llmconf && responses)
     console.log(
       `/v1/responses (translated) against chat completions (fast path), same process: p50 @1 +${(responses.one.p50 - llmconf.one.p50).toFixed(2)} ms, throughput at 64 connections ${(responses.many.rps / llmconf.many.rps).toFixed(2)}× (streaming ${(responses.streamMany.rps / llmconf.streamMany.rps).toFixed(2)}×)`,
+    );
+  if (llmconf && anthropicMessages)
+    console.log(
+      `/v1/messages (translated) against chat completions (fast path), same process: p50 @1 +${(anthropicMessages.one.p50 - llmconf.one.p50).toFixed(2)} ms, throughput at 64 connections ${(anthropicMessages.many.rps / llmconf.many.rps).toFixed(2)}× (streaming ${(anthropicMessages.streamMany.rps / llmconf.streamMany.rps).toFixed(2)}×)`,
     );
   if (llmconf && portkey)
     console.log(

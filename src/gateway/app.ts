@@ -17,7 +17,13 @@ import type { DialectEndpoint, ErrorBodyRenderer } from "./dialect.ts";
 import { GatewayError, toOpenAiErrorBody } from "./errors.ts";
 import { type GatewayRequest, type GatewayResponse, jsonResponse } from "./http.ts";
 import type { SpendStore } from "./ledger.ts";
-import { listAnthropicModels, toAnthropicModel, wantsAnthropicShape } from "./messages-models.ts";
+import { countTokensEndpoint, messagesEndpoint } from "./messages.ts";
+import {
+  listAnthropicModels,
+  loadCatalogsOf,
+  toAnthropicModel,
+  wantsAnthropicShape,
+} from "./messages-models.ts";
 import { toAnthropicErrorBody } from "./messages-response.ts";
 import type { GatewayMetrics } from "./metrics.ts";
 import { parseJsonBody } from "./openai-chat.ts";
@@ -77,7 +83,12 @@ export function createGatewayApp(options: GatewayAppOptions): GatewayApp {
     const { stored_responses_max, stored_responses_max_bytes } = options.getSnapshot().config.gateway;
     return { maxResponses: stored_responses_max, maxBytes: stored_responses_max_bytes };
   });
-  for (const endpoint of [chatEndpoint, createResponsesEndpoint(responseStore)])
+  for (const endpoint of [
+    chatEndpoint,
+    createResponsesEndpoint(responseStore),
+    messagesEndpoint,
+    countTokensEndpoint,
+  ])
     for (const path of endpoint.paths) endpoints.set(path, endpoint);
   const endpointOf = (path: string) => endpoints.get(path);
   // A dialect's paths answer in its own error shape; elsewhere (models, unknown routes) an Anthropic
@@ -106,11 +117,13 @@ export function createGatewayApp(options: GatewayAppOptions): GatewayApp {
       const key = authenticate(snapshot.keys, request.headers);
       record.key = key?.id;
       const allowed = (name: string) => mayUse(key, name);
-      if (wantsAnthropicShape(path, request.headers))
+      if (wantsAnthropicShape(path, request.headers)) {
+        await loadCatalogsOf(snapshot.config, Object.keys(snapshot.config.llms).filter(allowed));
         return jsonResponse(
           200,
           listAnthropicModels(snapshot.config, allowed, new URLSearchParams(request.query)),
         );
+      }
       return jsonResponse(200, listModels(snapshot.config, allowed));
     }
     if (path.startsWith("/v1/models/") && method === "GET") {
@@ -119,8 +132,10 @@ export function createGatewayApp(options: GatewayAppOptions): GatewayApp {
       const name = findConfigName(decodeURIComponent(path.slice("/v1/models/".length)), snapshot.config);
       record.config = name;
       authorize(key, name);
-      if (wantsAnthropicShape(path, request.headers))
+      if (wantsAnthropicShape(path, request.headers)) {
+        await loadCatalogsOf(snapshot.config, [name]);
         return jsonResponse(200, toAnthropicModel(snapshot.config, name));
+      }
       return jsonResponse(200, toOpenAiModel(snapshot.config, name));
     }
     const endpoint = endpointOf(path);

@@ -4,6 +4,8 @@
  * `type: "model"` entry, paged with `limit`, `after_id` and `before_id` as Anthropic pages.
  */
 import type { Config } from "../config/load.ts";
+import { loadModelCatalog } from "../llm/model-catalog.ts";
+import { getModelInfo } from "../llm/model-info.ts";
 import { invalidRequest } from "./errors.ts";
 
 type Headers = Readonly<Record<string, string | undefined>>;
@@ -21,16 +23,24 @@ export function wantsAnthropicShape(path: string, headers: Headers): boolean {
 // Configs have no release date; the epoch matches the OpenAI listing's `created: 0`.
 const createdAt = "1970-01-01T00:00:00Z";
 
-/** One config as Anthropic's `ModelInfo`. */
+/** Loads what the model catalog knows of the configs' models, for their limits in the list. */
+export async function loadCatalogsOf(config: Config, names: readonly string[]): Promise<void> {
+  const models = new Set(names.flatMap((name) => config.llms[name]?.model ?? []));
+  await Promise.all([...models].map((model) => loadModelCatalog(model)));
+}
+
+/** One config as Anthropic's `ModelInfo` (call `loadCatalogsOf` first for the model's limits). */
 export function toAnthropicModel(config: Config, name: string) {
   const llm = config.llms[name];
+  // The config's limits, else what the model table knows of its model.
+  const info = llm === undefined ? undefined : getModelInfo(llm.model);
   return {
     type: "model",
     id: name,
     display_name: name,
     created_at: createdAt,
-    max_input_tokens: llm?.max_input_tokens ?? null,
-    max_tokens: llm?.max_output_tokens ?? null,
+    max_input_tokens: llm?.max_input_tokens ?? info?.maxInputTokens ?? null,
+    max_tokens: llm?.max_output_tokens ?? info?.maxOutputTokens ?? null,
   };
 }
 
