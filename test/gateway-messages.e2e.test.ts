@@ -2,7 +2,7 @@
 // Anthropic SDK (as Claude Code calls it): Messages whole and streamed, a tool round trip, model
 // discovery, token counting and errors, each through an OpenAI-format and an Anthropic-format config.
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, beforeEach, describe, test } from "node:test";
@@ -17,13 +17,15 @@ const teamKey = "sk-gw-team-messages-e2e-2222";
 let upstream: FakeUpstream;
 let serve: ServeProcess;
 let root: string;
+let configFile: string;
 let client: Anthropic;
 
 before(async () => {
   upstream = await startFakeUpstream();
   const dir = mkdtempSync(join(tmpdir(), "llmconf-messages-e2e-"));
+  configFile = join(dir, "config.toml");
   writeFileSync(
-    join(dir, "config.toml"),
+    configFile,
     `[llm]
 model = "openai/fake-model"
 base_url = "${upstream.url}/v1"
@@ -367,5 +369,32 @@ describe("errors in Anthropic's shape raise the SDK's classes", () => {
     await serve.waitForStderr(/listening/);
     assert.match(serve.stdout(), /"path":"\/v1\/messages","status":200,"config":"claude"/);
     assert.ok(!serve.stdout().includes(allKey) && !serve.stderr().includes(allKey));
+  });
+});
+
+describe("Messages under operations", () => {
+  test("/metrics counts Messages requests per config; a config added to the file answers after the reload", async () => {
+    await client.messages.create({
+      model: "claude",
+      max_tokens: 10,
+      messages: [{ role: "user", content: "m" }],
+    });
+    const metrics = await (await fetch(`${root}/metrics`)).text();
+    assert.match(metrics, /llmconf_gateway_requests_total\{[^}]*config="claude"[^}]*\} [1-9]/);
+
+    await assert.rejects(
+      client.messages.create({ model: "fresh", max_tokens: 10, messages: [{ role: "user", content: "x" }] }),
+      Anthropic.NotFoundError,
+    );
+    appendFileSync(
+      configFile,
+      `\n[llm.fresh]\nmodel = "openai/fake-fresh"\nbase_url = "${upstream.url}/v1"\n`,
+    );
+    await serve.waitForStderr(/reloaded; configs changed: fresh/);
+    const { data, response } = await client.messages
+      .create({ model: "fresh", max_tokens: 10, messages: [{ role: "user", content: "after reload" }] })
+      .withResponse();
+    assert.deepEqual(data.content, [{ type: "text", text: "echo: after reload" }]);
+    assert.equal(response.headers.get("x-llmconf-model"), "openai/fake-fresh");
   });
 });
