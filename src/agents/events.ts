@@ -66,6 +66,7 @@ export type RunEvent = EventBase &
         /** True when the call failed (unknown tool, bad arguments, a refused path, ...). */
         error: boolean;
       }
+    | CondensationEvent
     | { type: "agent_end"; agent: string; depth: number; status: RunStatus | "cap_reached"; message: string }
     | { type: "warning"; message: string }
     | {
@@ -81,6 +82,38 @@ export type RunEvent = EventBase &
         breakdown: BreakdownRow[];
       }
   );
+
+/**
+ * An agent's condenser shortened what the model is shown (see src/agents/condensers): events forgotten
+ * for good (with a summary of them when the condenser writes one), hidden by a sliding window, or masked.
+ */
+export interface CondensationEvent {
+  type: "condensation";
+  /** The agent whose history was condensed. */
+  agent: string;
+  depth: number;
+  /** The condenser type that acted (a pipeline's member), and its config, secrets masked. */
+  condenser: string;
+  config: Record<string, unknown>;
+  /** `size`: the history reached the condenser's size or window; `context_window_exceeded`: the provider said the prompt is too long. */
+  reason: "size" | "context_window_exceeded";
+  /** History ids of the events forgotten or newly hidden (a message with no event of its own has none). */
+  forgotten_event_ids: number[];
+  /** How many messages were forgotten or newly hidden. */
+  forgotten: number;
+  /** History ids of the observations whose content is newly masked. */
+  masked_event_ids: number[];
+  /** The summary that now stands in for every event forgotten so far, or null. */
+  summary: string | null;
+  /** Events the model is shown, before and after. */
+  events_before: number;
+  events_after: number;
+  /** The condenser's own LLM call (null when it made none): the config it is billed under, tokens, USD. */
+  llm_config: string | null;
+  model: string | null;
+  usage: Usage | null;
+  cost: number | null;
+}
 
 /** One row of the bill: an agent × named config × model. */
 export interface BreakdownRow {

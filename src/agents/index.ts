@@ -20,7 +20,21 @@
 export { type AgentDefinition, type AgentSetup, type AgentSummary, defineAgent } from "./agent.ts";
 export { BUILTIN_AGENTS, codeActAgent, codeWriterAgent, repoExplorerAgent } from "./builtin-agents.ts";
 export { type ClasspathAgents, loadClasspathAgents } from "./classpath.ts";
-export type { BreakdownRow, History, RunEvent, RunStatus } from "./events.ts";
+export {
+  type AgentCondenser,
+  type CondensedView,
+  createAgentCondenser,
+} from "./condensers/agent-condenser.ts";
+export type {
+  Condensation,
+  CondenseContext,
+  CondenseResult,
+  Condenser,
+  CondenserLlm,
+} from "./condensers/condenser.ts";
+export { type CondenserLlmFactory, createCondenser } from "./condensers/create-condenser.ts";
+export { findPairingProblem, type View, type ViewEvent } from "./condensers/view.ts";
+export type { BreakdownRow, CondensationEvent, History, RunEvent, RunStatus } from "./events.ts";
 export { RunSetupError } from "./instance.ts";
 export { createLedger, type Ledger, type LedgerCall, type LedgerRow, type LimitReached } from "./ledger.ts";
 export { type AgentInstance, type AgentOutcome, type LoopRun, runAgentLoop } from "./loop.ts";

@@ -7,6 +7,9 @@ import { dirname, resolve } from "node:path";
 import type { Config } from "../config/load.ts";
 import { createLlmFromConfig, type LlmEvent } from "../llm/client.ts";
 import type { AgentDefinition, AgentSetup, AgentSummary } from "./agent.ts";
+import { createAgentCondenser } from "./condensers/agent-condenser.ts";
+import { type CondenserClientOptions, createCondenserLlm } from "./condensers/condenser-llm.ts";
+import { createCondenser } from "./condensers/create-condenser.ts";
 import type { AgentInstance } from "./loop.ts";
 import { chooseToolCalling } from "./tool-calling.ts";
 import type { Tool, ToolContext } from "./tools/tool.ts";
@@ -54,6 +57,19 @@ function loadSystemPrompt(factory: InstanceFactory, definition: AgentDefinition,
 }
 
 /**
+ * What every client an instance uses is built with: the agent's own, and its condenser's (whose calls
+ * are billed to the agent whose history it condenses).
+ */
+function clientOptions(factory: InstanceFactory, instance: () => AgentInstance): CondenserClientOptions {
+  return {
+    env: factory.env,
+    signal: factory.signal,
+    ...(factory.fetch === undefined ? {} : { fetch: factory.fetch }),
+    onEvent: (event) => factory.onLlmEvent(instance(), event),
+  };
+}
+
+/**
  * Creates an instance of an agent at a depth, with `chain` its delegators (nearest first).
  * @example const agent = createAgentInstance(factory, codeActAgent, 0, []);
  */
@@ -91,12 +107,11 @@ export function createAgentInstance(
     name: definition.name,
     depth,
     chain: [definition.name, ...delegators],
-    llm: createLlmFromConfig(config, llmConfig, {
-      env: factory.env,
-      signal: factory.signal,
-      ...(factory.fetch === undefined ? {} : { fetch: factory.fetch }),
-      onEvent: (event) => factory.onLlmEvent(instance, event),
-    }),
+    llm: createLlmFromConfig(
+      config,
+      llmConfig,
+      clientOptions(factory, () => instance),
+    ),
     llmConfig,
     llmConfigReason,
     model: resolved.model,
@@ -104,6 +119,16 @@ export function createAgentInstance(
     toolCalling: chooseToolCalling(resolved),
     systemPrompt,
     toolContext,
+    condenser: createAgentCondenser(
+      createCondenser(setup.config.condenser, (llmConfig) =>
+        createCondenserLlm(
+          config,
+          llmConfig,
+          clientOptions(factory, () => instance),
+          factory.cwd,
+        ),
+      ),
+    ),
   };
   toolContext.delegate = factory.delegateFor(instance);
   return instance;

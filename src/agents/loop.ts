@@ -6,6 +6,8 @@ import type { LlmConfigReason } from "../config/load.ts";
 import type { Llm } from "../llm/client.ts";
 import type { ChatMessage } from "../llm/messages.ts";
 import type { AgentDefinition } from "./agent.ts";
+import type { AgentCondenser } from "./condensers/agent-condenser.ts";
+import { completeCondensed } from "./condensers/condensed-call.ts";
 import type { History } from "./events.ts";
 import type { LimitReached } from "./ledger.ts";
 import type { ToolCallingMode } from "./tool-calling.ts";
@@ -30,6 +32,8 @@ export interface AgentInstance {
   readonly toolCalling: ToolCallingMode;
   readonly systemPrompt: string;
   readonly toolContext: ToolContext;
+  /** Shortens the conversation before each call (`[condenser]`, the agent's `condenser`). @default none */
+  readonly condenser?: AgentCondenser | undefined;
 }
 
 /** What the loop needs from the run. */
@@ -65,10 +69,10 @@ export async function runAgentLoop(agent: AgentInstance, task: string, run: Loop
     const limit = run.checkLimits(agent);
     if (limit !== undefined) return { status: "cap_reached", message: describeCap(limit), limit };
 
-    const completion = await agent.llm.complete({
-      ...agent.toolCalling.toRequest(messages, tools),
-      signal: run.signal,
-    });
+    // The agent's condenser decides what of the conversation is sent (and retries once when too long).
+    const completion = await completeCondensed(agent, messages, run, (view) =>
+      agent.llm.complete({ ...agent.toolCalling.toRequest(view, tools), signal: run.signal }),
+    );
     const answer = agent.toolCalling.parse(completion);
     messages.push(answer.message);
     run.history.append({

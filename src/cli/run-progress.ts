@@ -3,7 +3,7 @@
  * tool call in one line, delegations indented, retries, warnings and the spend so far. On a terminal a
  * status line at the bottom updates in place; elsewhere every line is plain and the spend rides along.
  */
-import type { RunEvent } from "../agents/events.ts";
+import type { CondensationEvent, RunEvent } from "../agents/events.ts";
 import { formatUsd } from "../agents/ledger.ts";
 import type { LlmConfigReason } from "../config/load.ts";
 import type { LlmEvent } from "../llm/client.ts";
@@ -63,6 +63,19 @@ export function summarizeToolCall(tool: string, argumentsText: string): string {
     default:
       return `${tool} ${oneLine(argumentsText)}`;
   }
+}
+
+/** A condensation as one short line: what the condenser did, and on which config it summarised. */
+export function summarizeCondensation(event: CondensationEvent): string {
+  const did = [
+    event.forgotten > 0 ? `forgot ${event.forgotten} event${event.forgotten === 1 ? "" : "s"}` : "",
+    event.masked_event_ids.length > 0
+      ? `masked ${event.masked_event_ids.length} observation${event.masked_event_ids.length === 1 ? "" : "s"}`
+      : "",
+  ].filter((part) => part !== "");
+  const why = event.reason === "context_window_exceeded" ? " (prompt too long)" : "";
+  const by = event.llm_config === null ? "" : `, summary by ${event.llm_config} · ${event.model}`;
+  return `condensed (${event.condenser})${why}: ${did.join(", ") || "nothing"}, ${event.events_before} → ${event.events_after} events${by}`;
 }
 
 /**
@@ -131,6 +144,11 @@ export function createRunProgress(out: TextOut, options: { live: boolean; paint:
               `${event.agent} ${mark}${event.status === "finished" ? "" : `: ${oneLine(event.message)}`}`,
             );
           }
+          break;
+        case "condensation":
+          if (event.cost === null && event.llm_config !== null) unpriced += 1;
+          else if (event.cost !== null) spent += event.cost;
+          line(event.depth + 1, paint(36, summarizeCondensation(event)));
           break;
         case "warning":
           line(0, paint(33, `warning: ${event.message}`));

@@ -74,6 +74,10 @@ CLI flags. \`llmconf config explain --llm NAME\` shows which layer each value ca
   \`model_routing.llms_for_routing\` maps each config name to its model.
 - \`ENABLE_DEFAULT_CONDENSER=false\` in the environment does turn the default condenser off (OpenHands
   reads it only after installing the condenser).
+- Condensers (see docs/condensers.md): \`type = "browser_output_masking"\` is an error (not supported
+  yet: llmconf agents have no browser), and so is \`keep_first\` of at least half of \`max_size\`
+  (OpenHands fails the same way, but only when it builds the condenser). The system prompt and the
+  task are always kept; \`keep_first\` counts events from the system prompt, as OpenHands' history does.
 - Loading has no side effects: \`cache_dir\` is not created and an empty \`jwt_secret\` is not generated
   (it stays unset); \`log_completions_folder\` is made absolute against the working directory.
 - \`sandbox.api_key\` and MCP server keys are masked like every other secret. An empty secret shows

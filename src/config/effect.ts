@@ -37,7 +37,12 @@ const EFFECTS: Readonly<Record<string, SectionEffects>> = {
         "`llmconf run`: a file (relative to the config file) replacing the agent's built-in system prompt",
       max_budget_per_task: "`llmconf run`: caps what the agent and its delegates spend",
       classpath: "`llmconf run` and `config check`: loads the custom agent registered under the section name",
+      condenser: "`llmconf run` and `chat`: shortens this agent's history before each LLM call",
     },
+  },
+  condenser: {
+    otherwise: "`llmconf run` and `chat`",
+    fields: {},
   },
   core: {
     otherwise: null,

@@ -32,6 +32,10 @@ function arbitraryFor(field: JsonSchema, key: string): fc.Arbitrary<unknown> {
   // the minimum at 0 and the maximum at or above the minimum's default (8).
   if (key === "retry_min_wait") return fc.constant(0);
   if (key === "retry_max_wait") return fc.integer({ min: 8, max: 1000 });
+  // keep_first < max_size / 2 is another such rule (OpenHands' own condenser check): keep_first stays
+  // at 0 and max_size at 4 or more, so even a mutation to 1 keeps it.
+  if (key === "keep_first") return fc.constant(0);
+  if (key === "max_size") return fc.integer({ min: 4, max: 1000 });
   if (field.$ref === "#/definitions/llm") return tableOf(definitions.llm as JsonSchema);
   if (field.const !== undefined) return fc.constant(field.const);
   if (Array.isArray(field.enum)) return fc.constantFrom(...(field.enum as unknown[]));

@@ -258,7 +258,7 @@ export function createConfigJsonSchema(): JsonSchema {
     extended: { description: SECTION_DESCRIPTIONS.extended, type: "object" },
     gateway: plainSection("gateway", gatewaySchema),
   };
-  return {
+  return withoutUnsupportedCondensers({
     $schema: JSON_SCHEMA_DRAFT,
     title: "llmconf config.toml",
     description:
@@ -271,7 +271,30 @@ export function createConfigJsonSchema(): JsonSchema {
       agent: { description: "An agent config: fields it does not set come from `[agent]`.", ...agent },
       condenser: { description: "A named condenser, chosen by `type` (default `noop`).", ...condenser },
     },
-  };
+  });
+}
+
+/** Condenser types the loader refuses as not supported yet (condenser-rules.ts): not offered to editors. */
+const UNSUPPORTED_CONDENSER_TYPES: ReadonlySet<unknown> = new Set(["browser_output_masking"]);
+
+/** The `type` constant of a condenser variant (undefined for anything else). */
+function variantType(item: unknown): unknown {
+  const properties = (item as { properties?: Record<string, { const?: unknown } | undefined> } | null)
+    ?.properties;
+  return properties?.type?.const;
+}
+
+/** The schema without the variants of unsupported condenser types, wherever a condenser union appears. */
+function withoutUnsupportedCondensers<T>(value: T): T {
+  if (Array.isArray(value)) {
+    return value
+      .filter((item) => !UNSUPPORTED_CONDENSER_TYPES.has(variantType(item)))
+      .map((item) => withoutUnsupportedCondensers(item)) as T;
+  }
+  if (typeof value !== "object" || value === null) return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([key, inner]) => [key, withoutUnsupportedCondensers(inner)]),
+  ) as T;
 }
 
 /** The schema as the committed `config.schema.json` text (two-space indent, final newline). */

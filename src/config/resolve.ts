@@ -5,6 +5,7 @@
 import { isAbsolute, resolve as resolvePath } from "node:path";
 import type { z } from "zod";
 import type { CollectedConfig } from "./collect.ts";
+import { findCondenserProblems } from "./condenser-rules.ts";
 import { finalizeConfig } from "./finalize.ts";
 import { createRecord, restoreProtoKeys, toRecord } from "./records.ts";
 import {
@@ -160,6 +161,19 @@ export function resolveCollected(collected: CollectedConfig, cli: CliOverrides, 
         if (condenser.type === "pipeline" && written !== undefined) {
           const entries = { value: written, source: withPath(assigned.source, ["condensers"]) };
           condenser.condensers = resolvePipeline(entries, `${section}.condenser`, llmNames, issues);
+        }
+        for (const problem of findCondenserProblems(condenser)) {
+          const origin = issueOrigin(withPath(assigned.source, [problem.key]));
+          const message = `${problem.message} in "condenser" of [${section}]`;
+          issues.push({
+            severity: "error",
+            code: "invalid_value",
+            message,
+            ...origin,
+            section,
+            key,
+            suggestion: null,
+          });
         }
       }
     }
@@ -576,6 +590,21 @@ function resolveCondenser(
   const resolved = validate(schema, accepted, section, issues) as ResolvedCondenserConfig;
   if (resolved.type === "pipeline" && entries)
     resolved.condensers = resolvePipeline(entries, section, llmNames, issues);
+  for (const problem of findCondenserProblems(resolved)) {
+    const at = accepted.get(problem.key) ?? typeAssigned;
+    const origin = at
+      ? issueOrigin(at.source)
+      : { file: declared?.file ?? "<defaults>", path: declared?.path ?? [] };
+    issues.push({
+      severity: "error",
+      code: "invalid_value",
+      message: `${problem.message} in [${section}]`,
+      ...origin,
+      section,
+      key: problem.key,
+      suggestion: null,
+    });
+  }
   return resolved;
 }
 

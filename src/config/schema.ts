@@ -212,7 +212,12 @@ const condenserLlm = z
   .union([z.string(), anyMap()])
   .describe("Name of an LLM config, or an inline LLM config table.");
 const keepFirst = () =>
-  laxInt().pipe(z.int().min(0)).default(1).describe("Events at the start of history always kept (the task).");
+  laxInt()
+    .pipe(z.int().min(0))
+    .default(1)
+    .describe(
+      "Events at the start of history always kept, the system prompt first (the task is always kept).",
+    );
 const maxSize = () =>
   laxInt().pipe(z.int().min(2)).default(100).describe("History size (events) that triggers condensation.");
 const maxEventLength = () =>

@@ -1,0 +1,180 @@
+/**
+ * A condenser at work on an agent's conversations: what it has forgotten so far (per message list, so
+ * a caller that keeps one list across tasks keeps its condensation too), the view to send each step,
+ * and a `condensation` event in the history whenever it forgets, hides or masks events.
+ * Per step the work is proportional to the view (bounded by the condenser), plus the new messages.
+ */
+import { maskSecrets } from "../../config/secrets.ts";
+import type { ChatMessage } from "../../llm/messages.ts";
+import type { History } from "../events.ts";
+import type { Condensation, Condenser } from "./condenser.ts";
+import { type ConversationOwner, createEventIdTracker, type EventIdTracker } from "./event-ids.ts";
+import { isSummary, SUMMARY_INDEX, toSummaryEvent, type ViewEvent } from "./view.ts";
+
+/** What the driver keeps of one conversation. */
+interface ConversationState {
+  /** Indices of the messages still in the view, in order. */
+  kept: number[];
+  /** The first message not yet added to the view. */
+  next: number;
+  summary: string | null;
+  summaryOffset: number;
+  /** Messages reported hidden or masked by a condenser that recomputes its view every step. */
+  hidden: Set<number>;
+  masked: Set<number>;
+  ids: EventIdTracker;
+}
+
+/** How one step is condensed. */
+export interface ViewRequest {
+  history: History;
+  owner: ConversationOwner;
+  /** The provider said the prompt is too long: condense now, if the condenser can. */
+  requested: boolean;
+  signal?: AbortSignal | undefined;
+}
+
+/** The messages to send, and whether this call forgot, hid or masked anything. */
+export interface CondensedView {
+  messages: ChatMessage[];
+  changed: boolean;
+}
+
+/** A condenser bound to one agent instance. */
+export interface AgentCondenser {
+  readonly condenser: Condenser;
+  /** The messages to send this step for a conversation (its full message list). */
+  viewFor(messages: readonly ChatMessage[], request: ViewRequest): Promise<CondensedView>;
+}
+
+/** Rounds of condensing per step: a pipeline of rolling condensers may condense more than once. */
+const MAX_ROUNDS = 4;
+
+function buildView(state: ConversationState, messages: readonly ChatMessage[]): ViewEvent[] {
+  const view: ViewEvent[] = state.kept.map((index) => ({ index, message: messages[index] as ChatMessage }));
+  if (state.summary !== null)
+    view.splice(Math.min(state.summaryOffset, view.length), 0, toSummaryEvent(state.summary));
+  return view;
+}
+
+/**
+ * Wraps a condenser for an agent instance.
+ * @example const condensing = createAgentCondenser(createCondenser(config, llmFor));
+ */
+export function createAgentCondenser(condenser: Condenser): AgentCondenser {
+  const states = new WeakMap<readonly ChatMessage[], ConversationState>();
+
+  const stateOf = (messages: readonly ChatMessage[], request: ViewRequest): ConversationState => {
+    let state = states.get(messages);
+    if (state === undefined || messages.length < state.next) {
+      // A new list, or one the caller cut back: start over.
+      state = {
+        kept: [],
+        next: 0,
+        summary: null,
+        summaryOffset: 0,
+        hidden: new Set(),
+        masked: new Set(),
+        ids: createEventIdTracker(request.history, request.owner),
+      };
+      states.set(messages, state);
+    }
+    for (; state.next < messages.length; state.next += 1) state.kept.push(state.next);
+    state.ids.update(messages);
+    return state;
+  };
+
+  const record = (
+    request: ViewRequest,
+    state: ConversationState,
+    acted: Condenser,
+    details: {
+      forgotten: readonly ViewEvent[];
+      masked: readonly ViewEvent[];
+      before: number;
+      after: number;
+      call?: Condensation["call"];
+    },
+  ) => {
+    const idsOf = (events: readonly ViewEvent[]) =>
+      events.flatMap((event) => {
+        const id = event.index === SUMMARY_INDEX ? null : state.ids.idOf(event.index);
+        return id === null ? [] : [id];
+      });
+    const { call } = details;
+    request.history.append({
+      type: "condensation",
+      agent: request.owner.name,
+      depth: request.owner.depth,
+      condenser: acted.type,
+      config: maskSecrets({ ...acted.config }, ["condenser"]) as Record<string, unknown>,
+      reason: request.requested ? "context_window_exceeded" : "size",
+      forgotten_event_ids: idsOf(details.forgotten),
+      forgotten: details.forgotten.filter((event) => !isSummary(event)).length,
+      masked_event_ids: idsOf(details.masked),
+      summary: state.summary,
+      events_before: details.before,
+      events_after: details.after,
+      llm_config: call?.configName ?? null,
+      model: call?.model ?? null,
+      usage: call?.usage ?? null,
+      cost: call?.cost.usd ?? null,
+    });
+  };
+
+  return {
+    condenser,
+    async viewFor(messages, request) {
+      const state = stateOf(messages, request);
+      let requested = request.requested;
+      let changed = false;
+      for (let round = 0; round < MAX_ROUNDS; round += 1) {
+        const view = buildView(state, messages);
+        const result = await condenser.condense(view, { requested, signal: request.signal });
+        if (result.kind === "condensation") {
+          const forgotten = new Set(result.forgotten.map((event) => event.index));
+          state.kept = state.kept.filter((index) => !forgotten.has(index));
+          if (forgotten.has(SUMMARY_INDEX)) state.summary = null;
+          if (result.summary !== undefined) {
+            state.summary = result.summary;
+            state.summaryOffset = result.summaryOffset ?? 0;
+          }
+          const after = state.kept.length + (state.summary === null ? 0 : 1);
+          record({ ...request, requested }, state, result.condenser, {
+            forgotten: result.forgotten,
+            masked: [],
+            before: view.length,
+            after,
+            call: result.call,
+          });
+          changed = true;
+          requested = false;
+          continue;
+        }
+        const shown = result.view;
+        if (shown !== view) {
+          // A view-only condenser (recent, observation_masking): report what it newly hides or masks.
+          const present = new Set(shown.map((event) => event.index));
+          const hidden = view.filter((event) => !present.has(event.index) && !state.hidden.has(event.index));
+          const masked = shown.filter(
+            (event) =>
+              event.index >= 0 && event.message !== messages[event.index] && !state.masked.has(event.index),
+          );
+          for (const event of hidden) state.hidden.add(event.index);
+          for (const event of masked) state.masked.add(event.index);
+          if (hidden.length > 0 || masked.length > 0) {
+            record({ ...request, requested }, state, condenser, {
+              forgotten: hidden,
+              masked,
+              before: view.length,
+              after: shown.length,
+            });
+            changed = true;
+          }
+        }
+        return { messages: shown.map((event) => event.message), changed };
+      }
+      return { messages: buildView(state, messages).map((event) => event.message), changed };
+    },
+  };
+}
