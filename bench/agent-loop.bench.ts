@@ -7,6 +7,9 @@
  * in rounds so machine noise hits them alike. First vs last 100 steps shows whether a step's cost
  * grows with the history; retained heap per step shows memory growing with the history only.
  *
+ * A third variant runs the loop with an `amortized` condenser (max_size 100): the conversation sent stays
+ * bounded, so its last steps cost what its first do, whatever the history's length.
+ *
  * Run: node --import tsx bench/agent-loop.bench.ts [steps, default 500] [rounds, default 3]
  */
 import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -33,11 +36,18 @@ const steps = Number(process.argv[2] ?? 500);
 const rounds = Number(process.argv[3] ?? 3);
 const upstream = await startFakeUpstream();
 const dir = mkdtempSync(join(tmpdir(), "llmconf-bench-agent-"));
-writeFileSync(
-  join(dir, "config.toml"),
-  `[core]\nmax_iterations = ${steps + 10}\nsave_trajectory_path = "trajectory.json"\n\n[llm]\nmodel = "openai/fake-model"\nbase_url = "${upstream.url}/v1"\napi_key = "sk-bench-secret-000000"\nnum_retries = 0\ninput_cost_per_token = 0.000001\noutput_cost_per_token = 0.000002\n`,
-);
-const config = await loadConfig({ configFile: join(dir, "config.toml"), cwd: dir, env: {} });
+/** The bench config with a condenser: idle (the loop's own cost), or forgetting as the history grows. */
+async function configWith(condenser: string, file: string) {
+  writeFileSync(
+    join(dir, file),
+    `[core]\nmax_iterations = ${steps + 10}\nsave_trajectory_path = "trajectory.json"\n\n[llm]\nmodel = "openai/fake-model"\nbase_url = "${upstream.url}/v1"\napi_key = "sk-bench-secret-000000"\nnum_retries = 0\ninput_cost_per_token = 0.000001\noutput_cost_per_token = 0.000002\n\n[condenser]\n${condenser}\n`,
+  );
+  return loadConfig({ configFile: join(dir, file), cwd: dir, env: {} });
+}
+// conversation_window does nothing until a context-too-long answer: the loop with its condensing hook.
+const config = await configWith('type = "conversation_window"', "config.toml");
+// amortized forgets the middle whenever the view passes max_size events: steps stay bounded.
+const condensingConfig = await configWith('type = "amortized"\nmax_size = 100', "condensing.toml");
 const agent = defineAgent({
   name: "BenchAgent",
   description: "Thinks N times, then finishes.",
@@ -108,7 +118,9 @@ function gapRecorder() {
   };
 }
 
-async function agentRun(): Promise<Timings & { retainedBytes: number; trajectoryBytes: number }> {
+async function agentRun(
+  runConfig = config,
+): Promise<Timings & { retainedBytes: number; trajectoryBytes: number }> {
   script();
   gc();
   const heapBefore = process.memoryUsage().heapUsed;
@@ -120,7 +132,7 @@ async function agentRun(): Promise<Timings & { retainedBytes: number; trajectory
   const gaps = gapRecorder();
   const start = performance.now();
   const result = await runTask({
-    config,
+    config: runConfig,
     task,
     agent: "BenchAgent",
     workspace: dir,
@@ -197,11 +209,13 @@ const bareRuns: Timings[] = [];
 let memory = { retainedBytes: 0, trajectoryBytes: 0 };
 await agentRun(); // warm-up (also learns the observation text the bare run sends back)
 await bareRun();
+const condensingRuns: Timings[] = [];
 for (let round = 0; round < rounds; round++) {
   const run = await agentRun();
   agentRuns.push(run);
   memory = run;
   bareRuns.push(await bareRun());
+  condensingRuns.push(await agentRun(condensingConfig));
 }
 upstream.close();
 rmSync(dir, { recursive: true, force: true });
@@ -214,20 +228,24 @@ const count = steps + 1;
 function table(title: string, pick: (run: Timings) => number[]): void {
   const agentSteps = perStep(agentRuns.map(pick));
   const bareSteps = perStep(bareRuns.map(pick));
-  const length = Math.min(agentSteps.length, bareSteps.length);
+  const condensingSteps = perStep(condensingRuns.map(pick));
+  const length = Math.min(agentSteps.length, bareSteps.length, condensingSteps.length);
   const slices: [string, number, number][] = [
     ["all steps", 0, length],
     ["first 100", 0, 100],
     ["last 100", length - 100, length],
   ];
   console.log(`\n${title}\n`);
-  console.log("| steps | bare llm.complete (baseline) | agent loop (runTask) | added per step | ratio |");
-  console.log("|---|---|---|---|---|");
+  console.log(
+    "| steps | bare llm.complete (baseline) | agent loop (runTask) | added per step | ratio | agent loop, amortized condenser (max_size 100) | ratio |",
+  );
+  console.log("|---|---|---|---|---|---|---|");
   for (const [name, from, to] of slices) {
     const bare = mean(bareSteps.slice(from, to));
     const loop = mean(agentSteps.slice(from, to));
+    const condensing = mean(condensingSteps.slice(from, to));
     console.log(
-      `| ${name} | ${bare.toFixed(3)} | ${loop.toFixed(3)} | **${(loop - bare).toFixed(3)}** | ${(loop / bare).toFixed(2)}x |`,
+      `| ${name} | ${bare.toFixed(3)} | ${loop.toFixed(3)} | **${(loop - bare).toFixed(3)}** | ${(loop / bare).toFixed(2)}x | ${condensing.toFixed(3)} | ${(condensing / bare).toFixed(2)}x |`,
     );
   }
 }

@@ -277,3 +277,38 @@ type = "noop"
     /its condenser \(noop\) cannot shorten the history; set one that forgets events/,
   );
 });
+
+test("the README's condenser example runs without a key: the summary is billed under the cheap config", async () => {
+  const workspace = realpathSync(mkdtempSync(join(tmpdir(), "llmconf-condense-demo-")));
+  const result = await runCli(
+    [
+      "run",
+      "--config-file",
+      "examples/condenser-mock.toml",
+      "-d",
+      workspace,
+      "-t",
+      "Tidy the notes",
+      "--json",
+    ],
+    { cwd: root },
+  );
+  assert.equal(result.code, 0, result.stderr);
+  const output = JSON.parse(result.stdout);
+  assert.equal(output.final_message, "Tidied the notes into one file.");
+  assert.deepEqual(
+    output.breakdown.map((row: { llm_config: string; model: string; calls: number }) => [
+      row.llm_config,
+      row.model,
+      row.calls,
+    ]),
+    [
+      ["llm", "mock/script", 6],
+      ["cheap", "mock/echo", 1],
+    ],
+  );
+  assert.match(
+    result.stderr,
+    /condensed \(llm\): forgot 6 events, 10 → 5 events, summary by cheap · mock\/echo/,
+  );
+});

@@ -9,7 +9,14 @@ import type { ChatMessage } from "../../llm/messages.ts";
 import type { History } from "../events.ts";
 import type { Condensation, Condenser } from "./condenser.ts";
 import { type ConversationOwner, createEventIdTracker, type EventIdTracker } from "./event-ids.ts";
-import { isSummary, SUMMARY_INDEX, toSummaryEvent, type ViewEvent } from "./view.ts";
+import {
+  isSummary,
+  SUMMARY_INDEX,
+  toSummaryEvent,
+  toUnitBoundary,
+  type View,
+  type ViewEvent,
+} from "./view.ts";
 
 /** What the driver keeps of one conversation. */
 interface ConversationState {
@@ -18,7 +25,8 @@ interface ConversationState {
   /** The first message not yet added to the view. */
   next: number;
   summary: string | null;
-  summaryOffset: number;
+  /** The index of the message the summary follows. */
+  summaryAfter: number;
   /** Messages reported hidden or masked by a condenser that recomputes its view every step. */
   hidden: Set<number>;
   masked: Set<number>;
@@ -52,9 +60,21 @@ const MAX_ROUNDS = 4;
 
 function buildView(state: ConversationState, messages: readonly ChatMessage[]): ViewEvent[] {
   const view: ViewEvent[] = state.kept.map((index) => ({ index, message: messages[index] as ChatMessage }));
-  if (state.summary !== null)
-    view.splice(Math.min(state.summaryOffset, view.length), 0, toSummaryEvent(state.summary));
+  if (state.summary === null) return view;
+  // Right after the event it followed (the head's last), and never between a call and its results.
+  let position = 0;
+  while (position < view.length && (view[position] as ViewEvent).index <= state.summaryAfter) position += 1;
+  view.splice(toUnitBoundary(view, position), 0, toSummaryEvent(state.summary));
   return view;
+}
+
+/** The message the summary follows: the last event before `offset` in the condenser's view. */
+function anchorOf(view: View, offset: number): number {
+  for (let position = Math.min(offset, view.length) - 1; position >= 0; position -= 1) {
+    const event = view[position] as ViewEvent;
+    if (!isSummary(event)) return event.index;
+  }
+  return -1;
 }
 
 /**
@@ -72,7 +92,7 @@ export function createAgentCondenser(condenser: Condenser): AgentCondenser {
         kept: [],
         next: 0,
         summary: null,
-        summaryOffset: 0,
+        summaryAfter: -1,
         hidden: new Set(),
         masked: new Set(),
         ids: createEventIdTracker(request.history, request.owner),
@@ -125,6 +145,8 @@ export function createAgentCondenser(condenser: Condenser): AgentCondenser {
   return {
     condenser,
     async viewFor(messages, request) {
+      // Nothing to keep track of: the conversation is sent as it is, at no cost per step.
+      if (condenser.type === "noop") return { messages: messages as ChatMessage[], changed: false };
       const state = stateOf(messages, request);
       let requested = request.requested;
       let changed = false;
@@ -137,7 +159,7 @@ export function createAgentCondenser(condenser: Condenser): AgentCondenser {
           if (forgotten.has(SUMMARY_INDEX)) state.summary = null;
           if (result.summary !== undefined) {
             state.summary = result.summary;
-            state.summaryOffset = result.summaryOffset ?? 0;
+            state.summaryAfter = anchorOf(view, result.summaryOffset ?? 0);
           }
           const after = state.kept.length + (state.summary === null ? 0 : 1);
           record({ ...request, requested }, state, result.condenser, {

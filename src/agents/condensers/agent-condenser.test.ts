@@ -1,0 +1,153 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import type { ChatMessage } from "../../llm/messages.ts";
+import { type CondensationEvent, createHistory, type History } from "../events.ts";
+import { createAgentCondenser } from "./agent-condenser.ts";
+import { createAmortizedCondenser } from "./amortized.ts";
+import { createLlmSummarizingCondenser } from "./llm-summarizing.ts";
+import { createRecentCondenser } from "./recent.ts";
+import { appendSampleStep } from "./sample-conversation.ts";
+import { createScriptedCondenserLlm } from "./scripted-llm.ts";
+import { findPairingProblem } from "./view.ts";
+
+const owner = { name: "CodeActAgent", depth: 0 };
+
+/** A conversation and its history, grown the way the agent loop grows them. */
+function startConversation(history: History): ChatMessage[] {
+  history.append({
+    type: "agent_start",
+    agent: owner.name,
+    depth: 0,
+    llm_config: "llm",
+    llm_config_reason: "default",
+    model: "gpt-4o",
+    task: "The task",
+  });
+  return [
+    { role: "system", content: "You are a careful agent." },
+    { role: "user", content: "The task" },
+  ];
+}
+
+function takeStep(history: History, messages: ChatMessage[], step: number): void {
+  const before = messages.length;
+  appendSampleStep(messages, 1, step);
+  const [answer, result] = messages.slice(before) as [ChatMessage, ChatMessage & { role: "tool" }];
+  history.append({
+    type: "llm_response",
+    agent: owner.name,
+    depth: 0,
+    llm_config: "llm",
+    model: "gpt-4o",
+    content: String(answer.content),
+    tool_calls: [],
+    usage: { input_tokens: 1, output_tokens: 1, cache_read_tokens: 0, cache_write_tokens: 0 },
+    cost: 0,
+    latency_ms: 1,
+    attempts: 1,
+  });
+  history.append({
+    type: "tool_call",
+    agent: owner.name,
+    depth: 0,
+    tool_call_id: result.tool_call_id,
+    tool: "think",
+    arguments: "{}",
+  });
+  history.append({
+    type: "observation",
+    agent: owner.name,
+    depth: 0,
+    tool_call_id: result.tool_call_id,
+    tool: "think",
+    content: result.content,
+    error: false,
+  });
+}
+
+const condensations = (history: History) =>
+  history.events.filter(
+    (event): event is CondensationEvent & { id: number; timestamp: string } => event.type === "condensation",
+  );
+
+test("forgotten events stay forgotten, the summary follows the head, and the trajectory names the forgotten events", async () => {
+  const history = createHistory([]);
+  const summarizer = createScriptedCondenserLlm("cheap", [{ text: "NOTES" }]);
+  const condensing = createAgentCondenser(
+    createLlmSummarizingCondenser(
+      { type: "llm", llm_config: "cheap", keep_first: 1, max_size: 8, max_event_length: 100 },
+      summarizer,
+    ),
+  );
+  const messages = startConversation(history);
+  const sent: ChatMessage[][] = [];
+  for (let step = 0; step < 6; step += 1) {
+    sent.push((await condensing.viewFor(messages, { history, owner, requested: false })).messages);
+    takeStep(history, messages, step);
+  }
+  const [event, ...more] = condensations(history);
+  assert.ok(event);
+  assert.equal(more.length, 0, "one condensation in six steps: forgotten events stay forgotten");
+  assert.equal(event.summary, "NOTES");
+  assert.equal(event.llm_config, "cheap");
+  assert.equal(event.forgotten, 6);
+  // The forgotten messages are steps 0-2: their llm_response and observation events.
+  const forgotten = event.forgotten_event_ids.map((id) => history.events[id]);
+  assert.deepEqual(
+    forgotten.map((item) => item?.type),
+    ["llm_response", "observation", "llm_response", "observation", "llm_response", "observation"],
+  );
+  assert.match(JSON.stringify(forgotten[0]), /thought 0/);
+  const last = sent.at(-1) ?? [];
+  assert.deepEqual(
+    last.map((message) => message.role),
+    ["system", "user", "user", "assistant", "tool", "assistant", "tool"],
+  );
+  assert.match(String(last[2]?.content), /NOTES$/);
+  for (const view of sent) assert.equal(findPairingProblem(view), undefined);
+});
+
+test("a new message list is a new conversation: nothing forgotten carries over", async () => {
+  const history = createHistory([]);
+  const condensing = createAgentCondenser(
+    createAmortizedCondenser({ type: "amortized", keep_first: 1, max_size: 6 }),
+  );
+  const first = startConversation(history);
+  for (let step = 0; step < 4; step += 1) takeStep(history, first, step);
+  assert.ok((await condensing.viewFor(first, { history, owner, requested: false })).changed);
+  const second = startConversation(history);
+  takeStep(history, second, 0);
+  const view = await condensing.viewFor(second, { history, owner, requested: false });
+  assert.equal(view.changed, false);
+  assert.equal(view.messages.length, 4);
+});
+
+test("a sliding window reports only the events it newly hides", async () => {
+  const history = createHistory([]);
+  const condensing = createAgentCondenser(
+    createRecentCondenser({ type: "recent", keep_first: 1, max_events: 4 }),
+  );
+  const messages = startConversation(history);
+  for (let step = 0; step < 4; step += 1) {
+    takeStep(history, messages, step);
+    await condensing.viewFor(messages, { history, owner, requested: false });
+  }
+  const events = condensations(history);
+  assert.deepEqual(
+    events.map((event) => event.forgotten),
+    [2, 2, 2],
+  );
+  assert.ok(events.every((event) => event.llm_config === null && event.summary === null));
+});
+
+test("asked after a context-too-long answer, the condensation says so", async () => {
+  const history = createHistory([]);
+  const condensing = createAgentCondenser(
+    createAmortizedCondenser({ type: "amortized", keep_first: 1, max_size: 100 }),
+  );
+  const messages = startConversation(history);
+  for (let step = 0; step < 4; step += 1) takeStep(history, messages, step);
+  const view = await condensing.viewFor(messages, { history, owner, requested: true });
+  assert.ok(view.changed);
+  assert.equal(condensations(history)[0]?.reason, "context_window_exceeded");
+});
