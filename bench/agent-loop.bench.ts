@@ -40,7 +40,7 @@ const dir = mkdtempSync(join(tmpdir(), "llmconf-bench-agent-"));
 async function configWith(condenser: string, file: string) {
   writeFileSync(
     join(dir, file),
-    `[core]\nmax_iterations = ${steps + 10}\nsave_trajectory_path = "trajectory.json"\n\n[llm]\nmodel = "openai/fake-model"\nbase_url = "${upstream.url}/v1"\napi_key = "sk-bench-secret-000000"\nnum_retries = 0\ninput_cost_per_token = 0.000001\noutput_cost_per_token = 0.000002\n\n[condenser]\n${condenser}\n`,
+    `[core]\nmax_iterations = ${steps + 10}\nsave_trajectory_path = "trajectory.json"\nruntime = "local"\n\n[llm]\nmodel = "openai/fake-model"\nbase_url = "${upstream.url}/v1"\napi_key = "sk-bench-secret-000000"\nnum_retries = 0\ninput_cost_per_token = 0.000001\noutput_cost_per_token = 0.000002\n\n[condenser]\n${condenser}\n`,
   );
   return loadConfig({ configFile: join(dir, file), cwd: dir, env: {} });
 }

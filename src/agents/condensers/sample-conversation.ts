@@ -19,7 +19,7 @@ export function createSampleConversation(steps: readonly SampleStep[], textSize 
     { role: "system", content: "You are a careful agent." },
     { role: "user", content: "The task" },
   ];
-  steps.forEach((calls, step) => appendSampleStep(messages, calls, step, textSize));
+  for (const [step, calls] of steps.entries()) appendSampleStep(messages, calls, step, textSize);
   return messages;
 }
 
