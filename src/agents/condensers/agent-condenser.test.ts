@@ -151,3 +151,24 @@ test("asked after a context-too-long answer, the condensation says so", async ()
   assert.ok(view.changed);
   assert.equal(condensations(history)[0]?.reason, "context_window_exceeded");
 });
+
+test("another instance on the same conversation (a chat's /llm) keeps what was forgotten", async () => {
+  const history = createHistory([]);
+  const config = { type: "amortized" as const, keep_first: 1, max_size: 6 };
+  const messages = startConversation(history);
+  for (let step = 0; step < 4; step += 1) takeStep(history, messages, step);
+  const first = await createAgentCondenser(createAmortizedCondenser(config)).viewFor(messages, {
+    history,
+    owner,
+    requested: false,
+  });
+  takeStep(history, messages, 4);
+  const second = await createAgentCondenser(createAmortizedCondenser(config)).viewFor(messages, {
+    history,
+    owner,
+    requested: false,
+  });
+  assert.ok(first.changed);
+  assert.equal(second.changed, false);
+  assert.equal(second.messages.length, first.messages.length + 2);
+});

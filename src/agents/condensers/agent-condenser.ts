@@ -22,6 +22,9 @@ import {
 interface ConversationState {
   /** Indices of the messages still in the view, in order. */
   kept: number[];
+  /** The view and its messages, appended to step by step and rebuilt only after a condensation. */
+  view: ViewEvent[];
+  sent: ChatMessage[];
   /** The first message not yet added to the view. */
   next: number;
   summary: string | null;
@@ -55,6 +58,13 @@ export interface AgentCondenser {
   viewFor(messages: readonly ChatMessage[], request: ViewRequest): Promise<CondensedView>;
 }
 
+/**
+ * What has been condensed, per conversation (its message list), whichever instance condenses it: a
+ * chat that switches its agent's config (`/llm`) gets a new instance on the same conversation, and
+ * what was forgotten stays forgotten. Weak, so a conversation dropped is state dropped.
+ */
+const states = new WeakMap<readonly ChatMessage[], ConversationState>();
+
 /** Rounds of condensing per step: a pipeline of rolling condensers may condense more than once. */
 const MAX_ROUNDS = 4;
 
@@ -82,14 +92,14 @@ function anchorOf(view: View, offset: number): number {
  * @example const condensing = createAgentCondenser(createCondenser(config, llmFor));
  */
 export function createAgentCondenser(condenser: Condenser): AgentCondenser {
-  const states = new WeakMap<readonly ChatMessage[], ConversationState>();
-
   const stateOf = (messages: readonly ChatMessage[], request: ViewRequest): ConversationState => {
     let state = states.get(messages);
     if (state === undefined || messages.length < state.next) {
       // A new list, or one the caller cut back: start over.
       state = {
         kept: [],
+        view: [],
+        sent: [],
         next: 0,
         summary: null,
         summaryAfter: -1,
@@ -99,7 +109,13 @@ export function createAgentCondenser(condenser: Condenser): AgentCondenser {
       };
       states.set(messages, state);
     }
-    for (; state.next < messages.length; state.next += 1) state.kept.push(state.next);
+    // New messages follow everything in the view (the summary included): a step costs its own size.
+    for (; state.next < messages.length; state.next += 1) {
+      const message = messages[state.next] as ChatMessage;
+      state.kept.push(state.next);
+      state.view.push({ index: state.next, message });
+      state.sent.push(message);
+    }
     state.ids.update(messages);
     return state;
   };
@@ -151,7 +167,7 @@ export function createAgentCondenser(condenser: Condenser): AgentCondenser {
       let requested = request.requested;
       let changed = false;
       for (let round = 0; round < MAX_ROUNDS; round += 1) {
-        const view = buildView(state, messages);
+        const view = state.view;
         const result = await condenser.condense(view, { requested, signal: request.signal });
         if (result.kind === "condensation") {
           const forgotten = new Set(result.forgotten.map((event) => event.index));
@@ -161,6 +177,8 @@ export function createAgentCondenser(condenser: Condenser): AgentCondenser {
             state.summary = result.summary;
             state.summaryAfter = anchorOf(view, result.summaryOffset ?? 0);
           }
+          state.view = buildView(state, messages);
+          state.sent = state.view.map((event) => event.message);
           const after = state.kept.length + (state.summary === null ? 0 : 1);
           record({ ...request, requested }, state, result.condenser, {
             forgotten: result.forgotten,
@@ -194,9 +212,13 @@ export function createAgentCondenser(condenser: Condenser): AgentCondenser {
             changed = true;
           }
         }
-        return { messages: shown.map((event) => event.message), changed };
+        // A copy: the caller may keep it while the conversation grows (a slice, not a rebuild).
+        return {
+          messages: shown === view ? state.sent.slice() : shown.map((event) => event.message),
+          changed,
+        };
       }
-      return { messages: buildView(state, messages).map((event) => event.message), changed };
+      return { messages: state.sent.slice(), changed };
     },
   };
 }
