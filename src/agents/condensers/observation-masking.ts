@@ -3,6 +3,7 @@
  * `attention_window` events are replaced by `<MASKED>`. The calls and the results stay, so the pairing
  * providers require holds; only the content is hidden.
  */
+import type { ChatMessage } from "../../llm/messages.ts";
 import { type Condenser, type CondenserConfigOf, keepView } from "./condenser.ts";
 import type { ViewEvent } from "./view.ts";
 
@@ -13,6 +14,16 @@ export const MASKED = "<MASKED>";
 export function createObservationMaskingCondenser(
   config: CondenserConfigOf<"observation_masking">,
 ): Condenser {
+  // One masked copy per result, made once: a long history is not copied again at every step.
+  const masked = new WeakMap<ViewEvent, ViewEvent>();
+  const maskedOf = (event: ViewEvent, message: ChatMessage & { role: "tool" }): ViewEvent => {
+    let copy = masked.get(event);
+    if (copy === undefined) {
+      copy = { index: event.index, message: { ...message, content: MASKED } };
+      masked.set(event, copy);
+    }
+    return copy;
+  };
   return {
     type: "observation_masking",
     config,
@@ -24,7 +35,7 @@ export function createObservationMaskingCondenser(
         view.map((event, position): ViewEvent => {
           const { message } = event;
           if (position >= windowStart || message.role !== "tool" || message.content === MASKED) return event;
-          return { index: event.index, message: { ...message, content: MASKED } };
+          return maskedOf(event, message);
         }),
       );
     },
