@@ -45,6 +45,7 @@ async function measure(config: ResolvedCondenserConfig | null): Promise<number[]
           createCondenser(config, () => {
             throw new Error("no LLM in this benchmark");
           }),
+          owner,
         );
   const messages = createSampleConversation([]);
   const times: number[] = [];
@@ -74,7 +75,7 @@ async function measure(config: ResolvedCondenserConfig | null): Promise<number[]
     });
     const start = performance.now();
     if (condensing === undefined) JSON.stringify(messages);
-    else await condensing.viewFor(messages, { history, owner, requested: false });
+    else await condensing.viewFor(messages, { history, requested: false });
     times.push(performance.now() - start);
   }
   return times;

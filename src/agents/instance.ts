@@ -7,10 +7,8 @@ import { dirname, resolve } from "node:path";
 import type { Config } from "../config/load.ts";
 import { createLlmFromConfig, type LlmEvent } from "../llm/client.ts";
 import type { AgentDefinition, AgentSetup, AgentSummary } from "./agent.ts";
-import { createAgentCondenser } from "./condensers/agent-condenser.ts";
-import { type CondenserClientOptions, createCondenserLlm } from "./condensers/condenser-llm.ts";
-import { createCondenser } from "./condensers/create-condenser.ts";
 import type { AgentInstance } from "./loop.ts";
+import { createAgentMemory } from "./memory.ts";
 import { chooseToolCalling } from "./tool-calling.ts";
 import type { Tool, ToolContext } from "./tools/tool.ts";
 
@@ -57,19 +55,6 @@ function loadSystemPrompt(factory: InstanceFactory, definition: AgentDefinition,
 }
 
 /**
- * What every client an instance uses is built with: the agent's own, and its condenser's (whose calls
- * are billed to the agent whose history it condenses).
- */
-function clientOptions(factory: InstanceFactory, instance: () => AgentInstance): CondenserClientOptions {
-  return {
-    env: factory.env,
-    signal: factory.signal,
-    ...(factory.fetch === undefined ? {} : { fetch: factory.fetch }),
-    onEvent: (event) => factory.onLlmEvent(instance(), event),
-  };
-}
-
-/**
  * Creates an instance of an agent at a depth, with `chain` its delegators (nearest first).
  * @example const agent = createAgentInstance(factory, codeActAgent, 0, []);
  */
@@ -107,11 +92,12 @@ export function createAgentInstance(
     name: definition.name,
     depth,
     chain: [definition.name, ...delegators],
-    llm: createLlmFromConfig(
-      config,
-      llmConfig,
-      clientOptions(factory, () => instance),
-    ),
+    llm: createLlmFromConfig(config, llmConfig, {
+      env: factory.env,
+      signal: factory.signal,
+      ...(factory.fetch === undefined ? {} : { fetch: factory.fetch }),
+      onEvent: (event) => factory.onLlmEvent(instance, event),
+    }),
     llmConfig,
     llmConfigReason,
     model: resolved.model,
@@ -119,16 +105,8 @@ export function createAgentInstance(
     toolCalling: chooseToolCalling(resolved),
     systemPrompt,
     toolContext,
-    condenser: createAgentCondenser(
-      createCondenser(setup.config.condenser, (llmConfig) =>
-        createCondenserLlm(
-          config,
-          llmConfig,
-          clientOptions(factory, () => instance),
-          factory.cwd,
-        ),
-      ),
-    ),
+    // Its summariser (if any) is built and billed like the agent's own client.
+    condenser: createAgentMemory(factory, setup.config, { name: definition.name, depth }, () => instance),
   };
   toolContext.delegate = factory.delegateFor(instance);
   return instance;

@@ -6,8 +6,6 @@ import type { LlmConfigReason } from "../config/load.ts";
 import type { Llm } from "../llm/client.ts";
 import type { ChatMessage } from "../llm/messages.ts";
 import type { AgentDefinition } from "./agent.ts";
-import type { AgentCondenser } from "./condensers/agent-condenser.ts";
-import { completeCondensed } from "./condensers/condensed-call.ts";
 import type { History } from "./events.ts";
 import type { LimitReached } from "./ledger.ts";
 import type { ToolCallingMode } from "./tool-calling.ts";
@@ -32,8 +30,21 @@ export interface AgentInstance {
   readonly toolCalling: ToolCallingMode;
   readonly systemPrompt: string;
   readonly toolContext: ToolContext;
-  /** Shortens the conversation before each call (`[condenser]`, the agent's `condenser`). @default none */
-  readonly condenser?: AgentCondenser | undefined;
+  /**
+   * The agent's condenser (`[condenser]`, its `condenser` field; src/agents/condensers): makes the call
+   * on the part of the conversation it keeps, and once more with less when the prompt is too long.
+   * @default every call is sent the whole conversation
+   */
+  readonly condenser?: ConversationCondenser | undefined;
+}
+
+/** What the loop needs of a condenser: one call on the condensed conversation. */
+export interface ConversationCondenser {
+  complete(
+    messages: ChatMessage[],
+    run: LoopRun,
+    call: (view: ChatMessage[]) => ReturnType<Llm["complete"]>,
+  ): ReturnType<Llm["complete"]>;
 }
 
 /** What the loop needs from the run. */
@@ -70,9 +81,9 @@ export async function runAgentLoop(agent: AgentInstance, task: string, run: Loop
     if (limit !== undefined) return { status: "cap_reached", message: describeCap(limit), limit };
 
     // The agent's condenser decides what of the conversation is sent (and retries once when too long).
-    const completion = await completeCondensed(agent, messages, run, (view) =>
-      agent.llm.complete({ ...agent.toolCalling.toRequest(view, tools), signal: run.signal }),
-    );
+    const call = (view: ChatMessage[]) =>
+      agent.llm.complete({ ...agent.toolCalling.toRequest(view, tools), signal: run.signal });
+    const completion = await (agent.condenser?.complete(messages, run, call) ?? call(messages));
     const answer = agent.toolCalling.parse(completion);
     messages.push(answer.message);
     run.history.append({

@@ -78,11 +78,12 @@ test("forgotten events stay forgotten, the summary follows the head, and the tra
       { type: "llm", llm_config: "cheap", keep_first: 1, max_size: 8, max_event_length: 100 },
       summarizer,
     ),
+    owner,
   );
   const messages = startConversation(history);
   const sent: ChatMessage[][] = [];
   for (let step = 0; step < 6; step += 1) {
-    sent.push((await condensing.viewFor(messages, { history, owner, requested: false })).messages);
+    sent.push((await condensing.viewFor(messages, { history, requested: false })).messages);
     takeStep(history, messages, step);
   }
   const [event, ...more] = condensations(history);
@@ -111,13 +112,14 @@ test("a new message list is a new conversation: nothing forgotten carries over",
   const history = createHistory([]);
   const condensing = createAgentCondenser(
     createAmortizedCondenser({ type: "amortized", keep_first: 1, max_size: 6 }),
+    owner,
   );
   const first = startConversation(history);
   for (let step = 0; step < 4; step += 1) takeStep(history, first, step);
-  assert.ok((await condensing.viewFor(first, { history, owner, requested: false })).changed);
+  assert.ok((await condensing.viewFor(first, { history, requested: false })).changed);
   const second = startConversation(history);
   takeStep(history, second, 0);
-  const view = await condensing.viewFor(second, { history, owner, requested: false });
+  const view = await condensing.viewFor(second, { history, requested: false });
   assert.equal(view.changed, false);
   assert.equal(view.messages.length, 4);
 });
@@ -126,11 +128,12 @@ test("a sliding window reports only the events it newly hides", async () => {
   const history = createHistory([]);
   const condensing = createAgentCondenser(
     createRecentCondenser({ type: "recent", keep_first: 1, max_events: 4 }),
+    owner,
   );
   const messages = startConversation(history);
   for (let step = 0; step < 4; step += 1) {
     takeStep(history, messages, step);
-    await condensing.viewFor(messages, { history, owner, requested: false });
+    await condensing.viewFor(messages, { history, requested: false });
   }
   const events = condensations(history);
   assert.deepEqual(
@@ -144,10 +147,11 @@ test("asked after a context-too-long answer, the condensation says so", async ()
   const history = createHistory([]);
   const condensing = createAgentCondenser(
     createAmortizedCondenser({ type: "amortized", keep_first: 1, max_size: 100 }),
+    owner,
   );
   const messages = startConversation(history);
   for (let step = 0; step < 4; step += 1) takeStep(history, messages, step);
-  const view = await condensing.viewFor(messages, { history, owner, requested: true });
+  const view = await condensing.viewFor(messages, { history, requested: true });
   assert.ok(view.changed);
   assert.equal(condensations(history)[0]?.reason, "context_window_exceeded");
 });
@@ -157,15 +161,13 @@ test("another instance on the same conversation (a chat's /llm) keeps what was f
   const config = { type: "amortized" as const, keep_first: 1, max_size: 6 };
   const messages = startConversation(history);
   for (let step = 0; step < 4; step += 1) takeStep(history, messages, step);
-  const first = await createAgentCondenser(createAmortizedCondenser(config)).viewFor(messages, {
+  const first = await createAgentCondenser(createAmortizedCondenser(config), owner).viewFor(messages, {
     history,
-    owner,
     requested: false,
   });
   takeStep(history, messages, 4);
-  const second = await createAgentCondenser(createAmortizedCondenser(config)).viewFor(messages, {
+  const second = await createAgentCondenser(createAmortizedCondenser(config), owner).viewFor(messages, {
     history,
-    owner,
     requested: false,
   });
   assert.ok(first.changed);

@@ -7,6 +7,8 @@
 import { maskSecrets } from "../../config/secrets.ts";
 import type { ChatMessage } from "../../llm/messages.ts";
 import type { History } from "../events.ts";
+import type { ConversationCondenser } from "../loop.ts";
+import { completeCondensed } from "./condensed-call.ts";
 import type { Condensation, Condenser } from "./condenser.ts";
 import { type ConversationOwner, createEventIdTracker, type EventIdTracker } from "./event-ids.ts";
 import {
@@ -39,7 +41,6 @@ interface ConversationState {
 /** How one step is condensed. */
 export interface ViewRequest {
   history: History;
-  owner: ConversationOwner;
   /** The provider said the prompt is too long: condense now, if the condenser can. */
   requested: boolean;
   signal?: AbortSignal | undefined;
@@ -51,9 +52,11 @@ export interface CondensedView {
   changed: boolean;
 }
 
-/** A condenser bound to one agent instance. */
-export interface AgentCondenser {
+/** A condenser bound to one agent instance: what the loop calls through. */
+export interface AgentCondenser extends ConversationCondenser {
   readonly condenser: Condenser;
+  /** The agent whose conversations it condenses. */
+  readonly owner: ConversationOwner;
   /** The messages to send this step for a conversation (its full message list). */
   viewFor(messages: readonly ChatMessage[], request: ViewRequest): Promise<CondensedView>;
 }
@@ -89,9 +92,9 @@ function anchorOf(view: View, offset: number): number {
 
 /**
  * Wraps a condenser for an agent instance.
- * @example const condensing = createAgentCondenser(createCondenser(config, llmFor));
+ * @example const condensing = createAgentCondenser(createCondenser(config, llmFor), { name: "CodeActAgent", depth: 0 });
  */
-export function createAgentCondenser(condenser: Condenser): AgentCondenser {
+export function createAgentCondenser(condenser: Condenser, owner: ConversationOwner): AgentCondenser {
   const stateOf = (messages: readonly ChatMessage[], request: ViewRequest): ConversationState => {
     let state = states.get(messages);
     if (state === undefined || messages.length < state.next) {
@@ -105,7 +108,7 @@ export function createAgentCondenser(condenser: Condenser): AgentCondenser {
         summaryAfter: -1,
         hidden: new Set(),
         masked: new Set(),
-        ids: createEventIdTracker(request.history, request.owner),
+        ids: createEventIdTracker(request.history, owner),
       };
       states.set(messages, state);
     }
@@ -140,8 +143,8 @@ export function createAgentCondenser(condenser: Condenser): AgentCondenser {
     const { call } = details;
     request.history.append({
       type: "condensation",
-      agent: request.owner.name,
-      depth: request.owner.depth,
+      agent: owner.name,
+      depth: owner.depth,
       condenser: acted.type,
       config: maskSecrets({ ...acted.config }, ["condenser"]) as Record<string, unknown>,
       reason: request.requested ? "context_window_exceeded" : "size",
@@ -158,8 +161,17 @@ export function createAgentCondenser(condenser: Condenser): AgentCondenser {
     });
   };
 
-  return {
+  const agentCondenser: AgentCondenser = {
     condenser,
+    owner,
+    complete: (messages, run, call) =>
+      completeCondensed(
+        (requested) =>
+          agentCondenser.viewFor(messages, { history: run.history, requested, signal: run.signal }),
+        owner,
+        condenser.type,
+        call,
+      ),
     async viewFor(messages, request) {
       // Nothing to keep track of: the conversation is sent as it is, at no cost per step.
       if (condenser.type === "noop") return { messages: messages as ChatMessage[], changed: false };
@@ -221,4 +233,5 @@ export function createAgentCondenser(condenser: Condenser): AgentCondenser {
       return { messages: state.sent.slice(), changed };
     },
   };
+  return agentCondenser;
 }

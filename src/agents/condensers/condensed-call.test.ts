@@ -4,10 +4,10 @@ import type { Completion } from "../../llm/client.ts";
 import { LlmError } from "../../llm/errors.ts";
 import type { ChatMessage } from "../../llm/messages.ts";
 import { createHistory } from "../events.ts";
-import type { AgentInstance, LoopRun } from "../loop.ts";
-import { createAgentCondenser } from "./agent-condenser.ts";
+import type { LoopRun } from "../loop.ts";
+import { type AgentCondenser, createAgentCondenser } from "./agent-condenser.ts";
 import { createAmortizedCondenser } from "./amortized.ts";
-import { completeCondensed, isContextTooLong } from "./condensed-call.ts";
+import { isContextTooLong } from "./condensed-call.ts";
 import { createNoopCondenser } from "./noop.ts";
 import { createSampleConversation } from "./sample-conversation.ts";
 
@@ -21,22 +21,26 @@ const tooLong = () =>
 
 const answer = { text: "ok" } as Completion;
 
-function setUp(condenser: AgentInstance["condenser"]) {
-  const agent = { name: "CodeActAgent", depth: 0, condenser } as AgentInstance;
+const owner = { name: "CodeActAgent", depth: 0 };
+
+function setUp(condensing: AgentCondenser) {
   const run: LoopRun = {
     history: createHistory([]),
     signal: new AbortController().signal,
     checkLimits: () => undefined,
   };
-  return { agent, run, messages: createSampleConversation([1, 1, 1, 1]) };
+  return { condensing, run, messages: createSampleConversation([1, 1, 1, 1]) };
 }
 
 test("a context-too-long answer condenses the history and retries the call once with the shorter view", async () => {
-  const { agent, run, messages } = setUp(
-    createAgentCondenser(createAmortizedCondenser({ type: "amortized", keep_first: 1, max_size: 100 })),
+  const { condensing, run, messages } = setUp(
+    createAgentCondenser(
+      createAmortizedCondenser({ type: "amortized", keep_first: 1, max_size: 100 }),
+      owner,
+    ),
   );
   const sizes: number[] = [];
-  const completion = await completeCondensed(agent, messages, run, async (view) => {
+  const completion = await condensing.complete(messages, run, async (view) => {
     sizes.push(view.length);
     if (sizes.length === 1) throw tooLong();
     return answer;
@@ -47,12 +51,15 @@ test("a context-too-long answer condenses the history and retries the call once 
 });
 
 test("still too long after condensing: one clear error, no second retry", async () => {
-  const { agent, run, messages } = setUp(
-    createAgentCondenser(createAmortizedCondenser({ type: "amortized", keep_first: 1, max_size: 100 })),
+  const { condensing, run, messages } = setUp(
+    createAgentCondenser(
+      createAmortizedCondenser({ type: "amortized", keep_first: 1, max_size: 100 }),
+      owner,
+    ),
   );
   let calls = 0;
   await assert.rejects(
-    completeCondensed(agent, messages, run, async () => {
+    condensing.complete(messages, run, async () => {
       calls += 1;
       throw tooLong();
     }),
@@ -70,10 +77,12 @@ test("still too long after condensing: one clear error, no second retry", async 
 });
 
 test("a condenser that cannot shorten the history ends it at once, saying so", async () => {
-  const { agent, run, messages } = setUp(createAgentCondenser(createNoopCondenser({ type: "noop" })));
+  const { condensing, run, messages } = setUp(
+    createAgentCondenser(createNoopCondenser({ type: "noop" }), owner),
+  );
   let calls = 0;
   await assert.rejects(
-    completeCondensed(agent, messages, run, async () => {
+    condensing.complete(messages, run, async () => {
       calls += 1;
       throw tooLong();
     }),
@@ -82,15 +91,17 @@ test("a condenser that cannot shorten the history ends it at once, saying so", a
   assert.equal(calls, 1);
 });
 
-test("other errors pass through untouched, and an agent without a condenser sends its messages as they are", async () => {
-  const { agent, run, messages } = setUp(undefined);
+test("other errors pass through untouched, and noop sends the conversation itself", async () => {
+  const { condensing, run, messages } = setUp(
+    createAgentCondenser(createNoopCondenser({ type: "noop" }), owner),
+  );
   const other = new LlmError("rate limited", { kind: "rate_limit", configName: "llm", model: "m" });
   await assert.rejects(
-    completeCondensed(agent, messages, run, async () => Promise.reject(other)),
+    condensing.complete(messages, run, async () => Promise.reject(other)),
     (error) => error === other,
   );
   let seen: ChatMessage[] = [];
-  await completeCondensed(agent, messages, run, async (view) => {
+  await condensing.complete(messages, run, async (view) => {
     seen = view;
     return answer;
   });

@@ -7,7 +7,7 @@
 import type { Completion } from "../../llm/client.ts";
 import { LlmError } from "../../llm/errors.ts";
 import type { ChatMessage } from "../../llm/messages.ts";
-import type { AgentInstance, LoopRun } from "../loop.ts";
+import type { ConversationOwner } from "./event-ids.ts";
 
 /** Whether an error says the prompt does not fit the model's context (the provider's or our own count). */
 export function isContextTooLong(error: unknown): error is LlmError {
@@ -16,9 +16,9 @@ export function isContextTooLong(error: unknown): error is LlmError {
   );
 }
 
-function tooLong(error: LlmError, agent: AgentInstance, detail: string): LlmError {
+function tooLong(error: LlmError, owner: ConversationOwner, detail: string): LlmError {
   return new LlmError(
-    `${agent.name}: the prompt is too long for config "${error.configName}" (model ${error.model}) ${detail}`,
+    `${owner.name}: the prompt is too long for config "${error.configName}" (model ${error.model}) ${detail}`,
     {
       kind: "context_window_exceeded",
       configName: error.configName,
@@ -29,34 +29,30 @@ function tooLong(error: LlmError, agent: AgentInstance, detail: string): LlmErro
   );
 }
 
+/** The condenser's side of a call: the view to send, condensed now when `requested`. */
+export type ViewSource = (requested: boolean) => Promise<{ messages: ChatMessage[]; changed: boolean }>;
+
 /**
- * Calls the agent's LLM (through `call`) on the condensed view of `messages`.
- * @example const completion = await completeCondensed(agent, messages, run, (view) => agent.llm.complete({ messages: view }));
+ * Makes `call` on the view `viewOf` gives; a context-too-long answer asks for a condensed view and
+ * retries once. `type` names the condenser in the error when that is not enough.
+ * @example const completion = await completeCondensed(viewOf, owner, "llm", (view) => llm.complete({ messages: view }));
  */
 export async function completeCondensed(
-  agent: AgentInstance,
-  messages: ChatMessage[],
-  run: LoopRun,
+  viewOf: ViewSource,
+  owner: ConversationOwner,
+  type: string,
   call: (view: ChatMessage[]) => Promise<Completion>,
 ): Promise<Completion> {
-  const condensing = agent.condenser;
-  if (condensing === undefined) return call(messages);
-  const request = {
-    history: run.history,
-    owner: { name: agent.name, depth: agent.depth },
-    signal: run.signal,
-  };
-  const first = await condensing.viewFor(messages, { ...request, requested: false });
+  const first = await viewOf(false);
   try {
     return await call(first.messages);
   } catch (error) {
     if (!isContextTooLong(error)) throw error;
-    const type = condensing.condenser.type;
-    const again = await condensing.viewFor(messages, { ...request, requested: true });
+    const again = await viewOf(true);
     if (!again.changed) {
       throw tooLong(
         error,
-        agent,
+        owner,
         `and its condenser (${type}) cannot shorten the history; set one that forgets events, e.g. [condenser] type = "llm" with a cheap llm_config`,
       );
     }
@@ -66,7 +62,7 @@ export async function completeCondensed(
       if (!isContextTooLong(retried)) throw retried;
       throw tooLong(
         retried,
-        agent,
+        owner,
         `even after its condenser (${type}) condensed the history once; lower the condenser's max_size or keep_first, or use a config with a larger context window`,
       );
     }

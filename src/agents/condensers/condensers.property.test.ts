@@ -62,16 +62,13 @@ test("condensed conversations stay valid for every condenser, step after step, a
         const history = createHistory([]);
         const condensing = createAgentCondenser(
           createCondenser(config, () => createScriptedCondenserLlm("cheap")),
+          { name: "A", depth: 0 },
         );
         const messages: ChatMessage[] = createSampleConversation([]);
         const [system, task] = messages;
         for (const [index, [calls, requested]] of steps.entries()) {
           appendSampleStep(messages, calls, index);
-          const view = await condensing.viewFor(messages, {
-            history,
-            owner: { name: "A", depth: 0 },
-            requested,
-          });
+          const view = await condensing.viewFor(messages, { history, requested });
           assert.equal(findPairingProblem(view.messages), undefined, JSON.stringify(view.messages));
           assert.equal(view.messages[0], system);
           assert.equal(view.messages[1], task);
