@@ -7,6 +7,12 @@ import type { LlmConfigReason } from "../config/load.ts";
 import { redactSecrets } from "../config/secrets.ts";
 import type { ToolCall, Usage } from "../llm/messages.ts";
 
+/**
+ * Why an agent uses its LLM config: the config's own reasons (its `llm_config`, `[agent]`'s, `-l`, the
+ * default), or `switched` when a chat session switched it with `/llm`.
+ */
+export type AgentLlmReason = LlmConfigReason | "switched";
+
 /** Fields every event has. */
 interface EventBase {
   /** 0-based position in the run's history. */
@@ -27,8 +33,8 @@ export type RunEvent = EventBase &
         agent: string;
         depth: number;
         llm_config: string;
-        /** Why the agent uses that config: its own `llm_config`, `[agent]`'s, the `-l` choice, or the default. */
-        llm_config_reason: LlmConfigReason;
+        /** Why the agent uses that config: its own `llm_config`, `[agent]`'s, `-l`, the default, or `/llm`. */
+        llm_config_reason: AgentLlmReason;
         model: string;
         task: string;
       }

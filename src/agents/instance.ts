@@ -7,6 +7,7 @@ import { dirname, resolve } from "node:path";
 import type { Config } from "../config/load.ts";
 import { createLlmFromConfig, type LlmEvent } from "../llm/client.ts";
 import type { AgentDefinition, AgentSetup, AgentSummary } from "./agent.ts";
+import type { AgentLlmReason } from "./events.ts";
 import type { AgentInstance } from "./loop.ts";
 import { createAgentMemory } from "./memory.ts";
 import { chooseToolCalling } from "./tool-calling.ts";
@@ -15,6 +16,12 @@ import type { Tool, ToolContext } from "./tools/tool.ts";
 /** A problem that stops a run before its first call (unknown agent, unreadable prompt file, ...). */
 export class RunSetupError extends Error {
   override name = "RunSetupError";
+}
+
+/** Which named config an agent runs on, and why. */
+export interface AgentLlmChoice {
+  name: string;
+  reason: AgentLlmReason;
 }
 
 /** The OpenHands default, which means "the agent's built-in prompt". */
@@ -55,7 +62,8 @@ function loadSystemPrompt(factory: InstanceFactory, definition: AgentDefinition,
 }
 
 /**
- * Creates an instance of an agent at a depth, with `chain` its delegators (nearest first).
+ * Creates an instance of an agent at a depth, with `chain` its delegators (nearest first), on its own
+ * config (`getLlmConfigForAgent`) unless `llm` names another (a chat session's `/llm`).
  * @example const agent = createAgentInstance(factory, codeActAgent, 0, []);
  */
 export function createAgentInstance(
@@ -63,9 +71,10 @@ export function createAgentInstance(
   definition: AgentDefinition,
   depth: number,
   delegators: readonly string[],
+  llm?: AgentLlmChoice,
 ): AgentInstance {
   const { config } = factory;
-  const { name: llmConfig, reason: llmConfigReason } = config.llmConfigNameForAgent(definition.name);
+  const { name: llmConfig, reason: llmConfigReason } = llm ?? config.llmConfigNameForAgent(definition.name);
   // A config (or one of its fallbacks) that needs an unset ${VAR} throws a located ConfigError here.
   const resolved = config.usableLlmConfig(llmConfig);
   const setup: AgentSetup = {
@@ -84,6 +93,10 @@ export function createAgentInstance(
   const systemPrompt = loadSystemPrompt(factory, definition, setup);
   const toolContext: ToolContext = {
     ...factory.toolContext,
+    // Read when used: a chat session's agents outlive the steps (each with its own Ctrl-C) they run.
+    get signal() {
+      return factory.toolContext.signal;
+    },
     agent: { name: definition.name, depth },
     maxOutputChars: resolved.max_message_chars,
   };

@@ -2,11 +2,10 @@
  * The agent loop, one function: build the prompt from the history, call the agent's own client, run the
  * tool calls, append the observations, check the limits — until the agent finishes or a limit stops it.
  */
-import type { LlmConfigReason } from "../config/load.ts";
 import type { Llm } from "../llm/client.ts";
 import type { ChatMessage } from "../llm/messages.ts";
 import type { AgentDefinition } from "./agent.ts";
-import type { History } from "./events.ts";
+import type { AgentLlmReason, History } from "./events.ts";
 import type { LimitReached } from "./ledger.ts";
 import type { ToolCallingMode } from "./tool-calling.ts";
 import { runToolCall } from "./tool-calls.ts";
@@ -24,7 +23,7 @@ export interface AgentInstance {
   readonly llm: Llm;
   readonly llmConfig: string;
   /** Why the agent uses that config (as `config explain` reports it). */
-  readonly llmConfigReason: LlmConfigReason;
+  readonly llmConfigReason: AgentLlmReason;
   readonly model: string;
   readonly tools: readonly Tool[];
   readonly toolCalling: ToolCallingMode;
@@ -65,17 +64,21 @@ export type AgentOutcome =
 
 /**
  * Runs one agent on a task until it finishes (a `finish` call, or an answer without tool calls) or its
- * budget cap is reached.
+ * budget cap is reached. A caller that owns the conversation (chat) passes `messages` and the task is
+ * appended to it, so the next task continues the same conversation; by default it starts afresh.
  * @example const outcome = await runAgentLoop(agent, "Fix the failing test", run);
  */
-export async function runAgentLoop(agent: AgentInstance, task: string, run: LoopRun): Promise<AgentOutcome> {
+export async function runAgentLoop(
+  agent: AgentInstance,
+  task: string,
+  run: LoopRun,
+  messages: ChatMessage[] = [],
+): Promise<AgentOutcome> {
   const tools = agent.tools.map(toToolDefinition);
   const where = { agent: agent.name, depth: agent.depth };
   // The conversation grows by appending, like the history it mirrors: a step costs its own size only.
-  const messages: ChatMessage[] = [
-    { role: "system", content: agent.systemPrompt },
-    { role: "user", content: task },
-  ];
+  if (messages.length === 0) messages.push({ role: "system", content: agent.systemPrompt });
+  messages.push({ role: "user", content: task });
   for (;;) {
     const limit = run.checkLimits(agent);
     if (limit !== undefined) return { status: "cap_reached", message: describeCap(limit), limit };

@@ -52,6 +52,18 @@ export async function runToolCall(
     });
     return failed(`ERROR: invalid arguments for ${name}: ${problems.join("; ")}.`);
   }
+  const action = context.confirm === undefined ? undefined : tool.describeAction?.(parsed.data);
+  if (
+    action !== undefined &&
+    !(await context.confirm?.({ agent: context.agent.name, tool: name, description: action }))
+  ) {
+    return {
+      tool: name,
+      content: `The user rejected this action; it did not run: ${action}`,
+      error: false,
+      finishes: false,
+    };
+  }
   try {
     const content = await tool.execute(parsed.data, context);
     return { tool: name, content, error: false, finishes: tool.finishes === true };

@@ -31,6 +31,10 @@ const COMMANDS: Record<string, { load: Loader; summary: string }> = {
     load: () => import("./commands/run.ts"),
     summary: "run an agent on a task (each agent on its own config)",
   },
+  chat: {
+    load: () => import("./commands/chat.ts"),
+    summary: "talk to an agent: tasks in one conversation, /status, /llm, Ctrl-C to stop a step",
+  },
 };
 
 const HELP = `llmconf: named LLM configurations (OpenHands-compatible config.toml)

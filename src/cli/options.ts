@@ -1,4 +1,6 @@
 /** Flags shared by every command that reads a configuration, parsed with node:util parseArgs. */
+import { stat } from "node:fs/promises";
+import { resolve } from "node:path";
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import { UsageError } from "./io.ts";
 
@@ -49,4 +51,12 @@ export function parseCommandArgs(
     throw new UsageError(`-b/--max-budget-per-task takes a number of USD of 0 or more, not "${budget}"`);
   }
   return { values, positionals: parsed.positionals };
+}
+
+/** The workspace of `-d DIR` (default: `cwd`) as an absolute path; not a directory is a usage error. */
+export async function resolveWorkspace(directory: string | undefined, cwd: string): Promise<string> {
+  const path = resolve(cwd, directory ?? ".");
+  const info = await stat(path).catch(() => undefined);
+  if (info === undefined || !info.isDirectory()) throw new UsageError(`-d ${directory}: not a directory`);
+  return path;
 }

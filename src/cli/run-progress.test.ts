@@ -99,7 +99,7 @@ test("without a terminal, progress is plain lines: delegations indented, the spe
   assert.equal(
     render(false),
     [
-      "Main [llm · gpt-4] (the default config)",
+      "Main [llm · gpt-4] (default [llm])",
       "  delegate → Explorer: look  ($0.250000)",
       "  Explorer [cheap · mini] (its own llm_config)",
       '    grep "x" in src  ($0.250000 + 1 unpriced call)',

@@ -5,8 +5,8 @@
  */
 import type { CondensationEvent, RunEvent } from "../agents/events.ts";
 import { formatUsd } from "../agents/ledger.ts";
-import type { LlmConfigReason } from "../config/load.ts";
 import type { LlmEvent } from "../llm/client.ts";
+import { LLM_CONFIG_REASONS } from "./explain-text.ts";
 import type { TextOut } from "./io.ts";
 import type { Paint } from "./output.ts";
 
@@ -14,21 +14,16 @@ import type { Paint } from "./output.ts";
 export interface RunProgress {
   onEvent(event: RunEvent): void;
   onLlmEvent(agent: { name: string; depth: number }, event: LlmEvent): void;
+  /** Prints a line of the caller's own at a depth (chat: the agent's text, a tool's result), above the status line. */
+  print(depth: number, text: string): void;
   /** Clears the status line (before the final table). */
   finish(): void;
 }
 
 const maxSummary = 100;
 
-/** Why an agent uses its config, in the words `config explain` uses. */
-const reasonText: Record<LlmConfigReason, string> = {
-  agent: "its own llm_config",
-  "base-agent": "[agent] llm_config",
-  cli: "-l",
-  default: "the default config",
-};
-
-function oneLine(text: string, max = maxSummary): string {
+/** Text on one line, whitespace runs folded, cut with `…` past `max` characters. */
+export function oneLine(text: string, max = maxSummary): string {
   const flat = text.replace(/\s+/g, " ").trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
@@ -118,7 +113,7 @@ export function createRunProgress(out: TextOut, options: { live: boolean; paint:
           current = `${event.agent} · ${event.llm_config} · ${event.model}`;
           line(
             event.depth,
-            `${paint(1, event.agent)} ${paint(2, `[${event.llm_config} · ${event.model}] (${reasonText[event.llm_config_reason]})`)}`,
+            `${paint(1, event.agent)} ${paint(2, `[${event.llm_config} · ${event.model}] (${LLM_CONFIG_REASONS[event.llm_config_reason]})`)}`,
           );
           break;
         case "llm_response":
@@ -176,6 +171,7 @@ export function createRunProgress(out: TextOut, options: { live: boolean; paint:
         line(agent.depth + 1, paint(33, `${event.from} failed (${event.kind}); falling back to ${event.to}`));
       }
     },
+    print: line,
     finish: clearStatus,
   };
 }

@@ -18,6 +18,7 @@ export const executeBashTool = defineTool({
       .optional()
       .describe("Seconds after which the command is killed (at most the configured sandbox timeout)."),
   }),
+  describeAction: ({ command }) => `$ ${command}`,
   async execute({ command, timeout }, context) {
     const timeoutMs =
       timeout === undefined ? context.commandTimeoutMs : Math.min(timeout * 1000, context.commandTimeoutMs);

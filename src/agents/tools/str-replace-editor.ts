@@ -78,6 +78,21 @@ export const strReplaceEditorTool = defineTool({
 * \`insert\` inserts \`new_str\` after line \`insert_line\`.
 * \`undo_edit\` reverts the last edit of the file.`,
   parameters,
+  describeAction(args) {
+    const lines = (text: string | undefined) => `${(text ?? "").split("\n").length} lines`;
+    switch (args.command) {
+      case "view":
+        return undefined;
+      case "create":
+        return `create ${args.path} (${lines(args.file_text)})`;
+      case "str_replace":
+        return `str_replace in ${args.path}: ${lines(args.old_str)} → ${lines(args.new_str)}`;
+      case "insert":
+        return `insert ${lines(args.new_str)} into ${args.path} after line ${args.insert_line ?? "?"}`;
+      case "undo_edit":
+        return `undo the last edit of ${args.path}`;
+    }
+  },
   async execute(args, context) {
     const { command, path } = args;
     if (command === "view") return viewPath(context.workspace, path, args.view_range);

@@ -9,6 +9,15 @@ import type { ToolDefinition } from "../../llm/messages.ts";
 import type { CommandWrapper } from "../shell/run-command.ts";
 import type { Workspace } from "../workspace.ts";
 
+/** A command or file change about to run, as the user is asked to confirm it. */
+export interface ActionToConfirm {
+  /** The agent asking. */
+  agent: string;
+  tool: string;
+  /** What will run, in a line or a few (`$ npm test`, `create src/x.ts (12 lines)`). */
+  description: string;
+}
+
 /** What a tool may use while it runs. */
 export interface ToolContext {
   /** The directory file tools and commands are confined to. */
@@ -29,6 +38,11 @@ export interface ToolContext {
   fileHistory: Map<string, string[]>;
   /** Runs another agent on a sub-task and returns the observation for the caller. */
   delegate?: ((agent: string, task: string) => Promise<string>) | undefined;
+  /**
+   * Asked before every call a tool describes as an action (`describeAction`): resolves true to run it,
+   * false to refuse it (`[security] confirmation_mode` in chat). @default every action runs
+   */
+  confirm?: ((action: ActionToConfirm) => Promise<boolean>) | undefined;
 }
 
 /** A tool an agent can call. */
@@ -46,6 +60,11 @@ export interface Tool<Parameters extends z.ZodType = z.ZodType> {
    * comes from elsewhere (an MCP server's `inputSchema`), which then check their own arguments.
    */
   readonly inputSchema?: Readonly<Record<string, unknown>> | undefined;
+  /**
+   * What a call will change (a command, a file edit), for confirmation; undefined for calls that only
+   * read. Tools without it never ask.
+   */
+  describeAction?(args: z.output<Parameters>): string | undefined;
   /** Runs the tool and returns the observation the model sees next. */
   execute(args: z.output<Parameters>, context: ToolContext): Promise<string>;
 }

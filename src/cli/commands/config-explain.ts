@@ -5,7 +5,6 @@
 import { describeRuntime } from "../../agents/shell/command-runtime.ts";
 import { chooseRuntime } from "../../agents/shell/runtime-choice.ts";
 import {
-  type AgentLlmChoice,
   type ExplainedField,
   type ExplainedSource,
   explainAgentConfig,
@@ -14,11 +13,11 @@ import {
   type FieldExplanations,
   listAgentLlmChoices,
 } from "../../config/explain.ts";
-import { displayPath } from "../../config/issues.ts";
 import type { Config } from "../../config/load.ts";
 import { parseLlmConfigName } from "../../config/resolve.ts";
 import { type PlainSectionName, plainSectionSchemas } from "../../config/schema.ts";
 import { inferProvider } from "../../llm/providers/infer.ts";
+import { formatSource, formatWhere, LLM_CONFIG_REASONS } from "../explain-text.ts";
 import { type CliIo, UsageError, useColor } from "../io.ts";
 import { loadConfigOrReport } from "../load.ts";
 import { parseCommandArgs } from "../options.ts";
@@ -54,13 +53,6 @@ const STATUS_COLOURS: Readonly<Record<ExplainedField["status"], number>> = {
   inherited: 36,
   default: 2,
   derived: 35,
-};
-
-const REASONS: Readonly<Record<AgentLlmChoice["llm_config_reason"], string>> = {
-  agent: "its own llm_config",
-  "base-agent": "llm_config of [agent]",
-  cli: "-l",
-  default: "default [llm]",
 };
 
 /** Runs `config explain`. */
@@ -101,7 +93,7 @@ export default async function configExplain(args: string[], io: CliIo): Promise<
     if (json) {
       io.stdout.write(toJson(explained));
     } else {
-      const why = `${REASONS[explained.llm_config_reason]}${formatWhere(explained.llm_config_source, options)}`;
+      const why = `${LLM_CONFIG_REASONS[explained.llm_config_reason]}${formatWhere(explained.llm_config_source, options.cwd)}`;
       io.stdout.write(
         `${formatFields(`Agent "${agent}"${Object.hasOwn(config.agents, agent) ? "" : " (no section of its own: [agent])"}`, explained.agent, options)}\n` +
           `${escapeControl(`Uses LLM config "${explained.llm_config_name}" (${why})`)}\n\n` +
@@ -126,26 +118,6 @@ interface FormatOptions {
   all: boolean;
   cwd: string;
   paint: Paint;
-}
-
-/** The source column: `default`, `derived: <rule>`, `path:line [section]`, `env NAME`, `flag -l`. */
-function formatSource(source: ExplainedSource, cwd: string): string {
-  switch (source.kind) {
-    case "default":
-      return "default";
-    case "derived":
-      return `derived: ${source.rule ?? ""}`;
-    case "env":
-      return `env ${source.env ?? ""}`;
-    case "cli":
-      return `flag ${source.flag ?? ""}`;
-    case "file":
-      return `${displayPath(source.file ?? "", cwd)}${source.line ? `:${source.line}` : ""} [${source.section ?? ""}]`;
-  }
-}
-
-function formatWhere(source: ExplainedSource, options: FormatOptions): string {
-  return source.kind === "file" || source.kind === "env" ? `, ${formatSource(source, options.cwd)}` : "";
 }
 
 function formatValue(value: unknown): string {
@@ -214,7 +186,9 @@ function formatAgentMap(
     choice.llm_config_name,
     choice.model,
     choice.provider ?? "?",
-    choice.llm_config_reason === "cli" ? `-l ${choice.llm_config_name}` : REASONS[choice.llm_config_reason],
+    choice.llm_config_reason === "cli"
+      ? `-l ${choice.llm_config_name}`
+      : LLM_CONFIG_REASONS[choice.llm_config_reason],
   ]);
   const files = formatFileList(config.files, options.cwd);
   return (
@@ -225,6 +199,6 @@ function formatAgentMap(
         paint: options.paint,
       },
     )}\n* default agent (core.default_agent); explain one with --agent NAME, a config with --llm NAME\n` +
-    `${escapeControl(`Commands: ${describeRuntime(config, options.env)} (core.runtime${formatWhere(options.runtimeSource, options) || ", default"})`)}\n`
+    `${escapeControl(`Commands: ${describeRuntime(config, options.env)} (core.runtime${formatWhere(options.runtimeSource, options.cwd) || ", default"})`)}\n`
   );
 }

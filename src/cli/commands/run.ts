@@ -2,14 +2,14 @@
  * `llmconf run`: the headless agent run (OpenHands' `python -m openhands.core.main`): a task, an agent,
  * a workspace; progress on stderr, the final message on stdout, the bill split per agent and config.
  */
-import { readFile, stat } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { RunSetupError } from "../../agents/instance.ts";
 import { openRunCommandRuntime, type RunResult, runTask } from "../../agents/run.ts";
 import type { CommandRuntime } from "../../agents/shell/command-runtime.ts";
 import { type CliIo, UsageError, useColor } from "../io.ts";
 import { loadConfigOrReport } from "../load.ts";
-import { parseCommandArgs } from "../options.ts";
+import { parseCommandArgs, resolveWorkspace } from "../options.ts";
 import { createPaint } from "../output.ts";
 import { createRunProgress } from "../run-progress.ts";
 import { formatOutcome, formatRunTable, toRunJson } from "../run-report.ts";
@@ -61,13 +61,6 @@ async function readTask(values: Record<string, string | boolean | undefined>, io
   return "";
 }
 
-async function resolveWorkspace(directory: string | undefined, io: CliIo): Promise<string> {
-  const path = resolve(io.cwd, directory ?? ".");
-  const info = await stat(path).catch(() => undefined);
-  if (info === undefined || !info.isDirectory()) throw new UsageError(`-d ${directory}: not a directory`);
-  return path;
-}
-
 function exitCodeOf(result: RunResult): number {
   if (result.status === "finished") return 0;
   return result.status === "interrupted" ? 130 : 1;
@@ -89,7 +82,7 @@ export default async function run(args: string[], io: CliIo): Promise<number> {
   const task = await readTask(values, io);
   if (task === "")
     throw new UsageError('run needs a task: llmconf run -t "your task" (or -f FILE, or the task on stdin)');
-  const workspace = await resolveWorkspace(values.directory as string | undefined, io);
+  const workspace = await resolveWorkspace(values.directory as string | undefined, io.cwd);
   const config = await loadConfigOrReport(parsed, io);
   if (!config) return 1;
   if (config.security.confirmation_mode && values.yes !== true) {

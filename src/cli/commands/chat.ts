@@ -1,0 +1,140 @@
+/**
+ * `llmconf chat`: a conversation with an agent in a workspace (OpenHands' CLI). In a terminal: a
+ * prompt, the agent's work as it happens, slash commands, confirmations, Ctrl-C to stop a task. With
+ * stdin piped: one task per line, each answer on stdout.
+ */
+import { createInterface } from "node:readline";
+import { RunSetupError } from "../../agents/instance.ts";
+import { openRunCommandRuntime } from "../../agents/run-setup.ts";
+import { openSession, type Session } from "../../agents/session.ts";
+import type { CommandRuntime } from "../../agents/shell/command-runtime.ts";
+import type { ActionToConfirm } from "../../agents/tools/tool.ts";
+import {
+  CONFIRM_PROMPT,
+  type ConfirmAnswer,
+  createConfirm,
+  formatConfirmAction,
+  parseConfirmAnswer,
+} from "../chat/confirm.ts";
+import { runPipedChat } from "../chat/piped.ts";
+import { createChatRender } from "../chat/render.ts";
+import { runTerminalChat, type TerminalChat } from "../chat/terminal.ts";
+import { type CliIo, useColor } from "../io.ts";
+import { loadConfigOrReport } from "../load.ts";
+import { parseCommandArgs, resolveWorkspace } from "../options.ts";
+import { createPaint, escapeControl } from "../output.ts";
+
+const HELP = `Usage: llmconf chat [-c AGENT] [-l LLM] [-d DIR] [--config-file PATH]
+
+A conversation with an agent in a workspace: type a task, watch the agent work (its text, each tool
+call and its result), then keep going in the same conversation. Each agent uses its own named LLM
+config; /status splits the spend per agent and per config over the whole session.
+
+Options:
+  -c, --agent-cls AGENT      the agent to talk to (default: [core] default_agent, CodeActAgent)
+  -l, --llm-config NAME      the LLM config for agents that do not name one
+  -d, --directory DIR        the workspace (default: the current directory)
+  --config-file PATH         the project config file (default ./config.toml)
+
+Commands in the session:
+  /help  /exit  /new  /status  /agent NAME  /llm NAME  /config
+
+Ctrl-C stops the task in progress (the conversation stays); Ctrl-C twice at an empty prompt, Ctrl-D
+or /exit leaves. With [security] confirmation_mode = true, every command and file change waits for
+y (run it), n (skip it; the agent is told) or a (run everything from now on).
+
+Without a terminal (stdin piped) chat reads one task per line and prints each answer on stdout.
+Exit codes: 0 at /exit or the end of input, 1 setup error, 2 usage error, 130 Ctrl-C (piped input).
+`;
+
+/** Runs `chat`. */
+export default async function chat(args: string[], io: CliIo): Promise<number> {
+  const parsed = parseCommandArgs(args, { directory: { type: "string", short: "d" } });
+  if (parsed.values.help) {
+    io.stdout.write(HELP);
+    return 0;
+  }
+  const workspace = await resolveWorkspace(parsed.values.directory as string | undefined, io.cwd);
+  const config = await loadConfigOrReport(parsed, io);
+  if (!config) return 1;
+  const terminal = io.stdin.isTTY === true;
+  // Everything a person reads goes to the terminal; piped, stdout carries only the answers.
+  const screen = terminal ? io.stdout : io.stderr;
+  const paint = createPaint(useColor(screen, io.env));
+
+  let commands: CommandRuntime;
+  try {
+    commands = await openRunCommandRuntime(config, workspace, io.env);
+  } catch (error) {
+    if (!(error instanceof RunSetupError)) throw error;
+    io.stderr.write(`llmconf: ${escapeControl(error.message)}\n`);
+    return 1;
+  }
+  screen.write(paint(2, `llmconf: ${commands.summary}\n`));
+
+  // In a terminal readline edits the line and echoes it; io.stdout is then the real process.stdout.
+  const lines = createInterface({
+    input: io.stdin,
+    ...(terminal ? { output: io.stdout as NodeJS.WritableStream, terminal: true, historySize: 200 } : {}),
+  });
+  let ui: TerminalChat | undefined;
+  const pipedLines = terminal ? undefined : lines[Symbol.asyncIterator]();
+  const ask = async (action: ActionToConfirm): Promise<ConfirmAnswer> => {
+    if (ui !== undefined) return ui.ask(action);
+    io.stderr.write(`${formatConfirmAction(action)}${CONFIRM_PROMPT}`);
+    const next = await pipedLines?.next();
+    const answer = next?.done === false ? parseConfirmAnswer(next.value) : undefined;
+    io.stderr.write(`${answer ?? "no (not y, n or a)"}\n`);
+    return answer ?? "no";
+  };
+  const render = createChatRender(screen, { live: screen.isTTY === true, paint });
+  let session: Session;
+  try {
+    session = await openSession({
+      config,
+      workspace,
+      cwd: io.cwd,
+      env: io.env,
+      commandRuntime: commands,
+      confirm: config.security.confirmation_mode ? createConfirm(ask) : undefined,
+      onEvent: (event) => render.onEvent(event),
+      onLlmEvent: (agent, event) => render.onLlmEvent(agent, event),
+    });
+  } catch (error) {
+    lines.close();
+    await commands.close();
+    if (!(error instanceof RunSetupError)) throw error;
+    io.stderr.write(`llmconf: ${escapeControl(error.message)}\n`);
+    return 1;
+  }
+
+  try {
+    if (terminal) {
+      ui = runTerminalChat({ session, io, lines, render, paint });
+      return await ui.done;
+    }
+    const interrupt = new AbortController();
+    const onInterrupt = () => {
+      // A second Ctrl-C leaves at once, even if the step is slow to stop.
+      if (interrupt.signal.aborted) process.exit(130);
+      interrupt.abort();
+    };
+    process.on("SIGINT", onInterrupt);
+    try {
+      return await runPipedChat({
+        session,
+        io,
+        lines: pipedLines as AsyncIterator<string>,
+        render,
+        paint,
+        interrupt: interrupt.signal,
+      });
+    } finally {
+      process.removeListener("SIGINT", onInterrupt);
+    }
+  } finally {
+    lines.close();
+    await session.close();
+    await commands.close();
+  }
+}
