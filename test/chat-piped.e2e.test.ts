@@ -36,6 +36,14 @@ function call(name: string, args: Record<string, unknown>): Behaviour {
   return { toolCalls: [{ name, arguments: args }] };
 }
 
+/** The messages the upstream was sent in request `index`. */
+function sentMessages(index: number): { role: string; content: string }[] {
+  const body = upstream.requests[index]?.body as
+    | { messages: { role: string; content: string }[] }
+    | undefined;
+  return body?.messages ?? [];
+}
+
 function chat(dir: string, input: string) {
   return runCli(["chat", "-d", "repo"], { cwd: dir, stdin: input });
 }
@@ -56,7 +64,7 @@ test("piped chat answers each line on stdout, continues the conversation, switch
     upstream.requests.map((request) => (request.body as { model: string }).model),
     ["gpt-4o", "gpt-4o-mini"],
   );
-  const sent = (upstream.requests[1]?.body as { messages: { role: string; content: string }[] }).messages;
+  const sent = sentMessages(1);
   assert.deepEqual(
     sent.slice(1).map((message) => `${message.role}: ${message.content}`),
     ["user: What is here?", "assistant: First answer.", "user: And now?"],
@@ -94,9 +102,7 @@ test("with confirmation_mode the next input line answers: n keeps the command fr
     result.stderr,
     /CodeActAgent wants to run:\n {4}\$ touch refused\nRun it\? \[y\]es \/ \[n\]o \/ \[a\]lways: no/,
   );
-  const observations = (
-    upstream.requests[1]?.body as { messages: { role: string; content: string }[] }
-  ).messages
+  const observations = sentMessages(1)
     .filter((message) => message.role === "tool")
     .map((message) => message.content);
   assert.deepEqual(observations, ["The user rejected this action; it did not run: $ touch refused"]);
