@@ -119,3 +119,21 @@ test("a setup problem is one located line and exit 1, never a stack trace", asyn
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /-d nowhere: not a directory/);
 });
+
+test("the README's session works without a key on examples/chat-mock.toml", async () => {
+  const workspace = realpathSync(mkdtempSync(join(tmpdir(), "llmconf-chat-demo-")));
+  const result = await runCli(["chat", "--config-file", "examples/chat-mock.toml", "-d", workspace], {
+    stdin: "Say hello\n/llm cheap\nNow more cheaply\n/status\n/exit\nnot read\n",
+  });
+  assert.equal(result.code, 0, result.stderr);
+  const lines = result.stdout.split("\n");
+  assert.deepEqual(lines.slice(0, 3), [
+    "echo: Say hello",
+    "CodeActAgent now uses cheap (mock/echo)",
+    "echo: Now more cheaply",
+  ]);
+  assert.match(result.stdout, /^CodeActAgent\s+llm\s+mock\/echo\s+1\s+\d+\s+\d+\s+\$0\.0\d{5}/m);
+  assert.match(result.stdout, /^CodeActAgent\s+cheap\s+mock\/echo\s+1\s+\d+\s+\d+\s+\$0\.000\d{3}/m);
+  assert.doesNotMatch(result.stdout, /not read/);
+  assert.match(result.stderr, /CodeActAgent \[cheap · mock\/echo\] \(\/llm\)/);
+});
