@@ -176,7 +176,13 @@ export async function connectMcpServer(
   options: ConnectOptions,
 ): Promise<McpConnection> {
   const [{ Client: ClientClass }] = await loadSdk();
-  const { transport, process } = await createTransport(entry, options);
+  let opened: Awaited<ReturnType<typeof createTransport>>;
+  try {
+    opened = await createTransport(entry, options);
+  } catch (error) {
+    throw new McpStartError(describeStartFailure(error, entry, options, undefined, false));
+  }
+  const { transport, process } = opened;
   const client: Client = new ClientClass(CLIENT_INFO, { capabilities: {} });
   const deadline = AbortSignal.timeout(options.startTimeoutMs);
   const signal = AbortSignal.any([options.signal, deadline]);

@@ -6,6 +6,7 @@
  */
 import { ConfigError, formatIssue } from "../../config/issues.ts";
 import type { Config } from "../../config/load.ts";
+import { redactSecrets } from "../../config/secrets.ts";
 import type { SpawnPlan } from "../shell/sandbox.ts";
 import { delegateTool } from "../tools/delegate.ts";
 import { executeBashTool } from "../tools/execute-bash.ts";
@@ -122,9 +123,13 @@ export async function openMcpTools(config: Config, options: OpenMcpToolsOptions)
             ),
         });
       } catch (error) {
-        if (!(error instanceof McpStartError)) throw error;
+        // Whatever went wrong (an McpStartError says why in the user's terms), the run goes on.
+        const why =
+          error instanceof McpStartError
+            ? error.message
+            : `unexpected error: ${redactSecrets(String(error), secrets)}`;
         options.onWarning(
-          `${label(entry)} did not start: ${error.message}. The run goes on without its tools; ${advice(entry, sandboxed)}.`,
+          `${label(entry)} did not start: ${why}. The run goes on without its tools; ${advice(entry, sandboxed)}.`,
         );
         return undefined;
       }
