@@ -54,8 +54,9 @@ async function serveIn(dir: string, env: Record<string, string> = {}): Promise<S
   return serve;
 }
 
+// max_tokens bounds what a request may cost, so a small budget admits it (an unbounded one holds 4096 tokens).
 const ask = (client: OpenAI, model = "gpt3") =>
-  client.chat.completions.create({ model, messages: [{ role: "user", content: "hello" }] });
+  client.chat.completions.create({ model, messages: [{ role: "user", content: "hello" }], max_tokens: 5 });
 
 describe("keys and budgets", () => {
   test("keys are required, configs restricted, and a spent budget stays spent across a restart", async () => {
@@ -97,6 +98,48 @@ describe("keys and budgets", () => {
     serve = await serveIn(dir, env);
     await assert.rejects(ask(client(teamKey)), OpenAI.RateLimitError);
     assert.equal((await ask(client(otherKey))).choices[0]?.message.content, "echo: hello");
+  });
+
+  test("a client that abandons a stream is charged for the prompt and the output it was sent", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "llmconf-abandon-"));
+    // max_input_tokens sends "translated" through the runtime; "gpt3" takes the fast path.
+    writeConfig(
+      dir,
+      `\n[llm.translated]\nmodel = "openai/fake-translated"\nmax_input_tokens = 100000\n\n[gateway]\nkeys = [{ key = "\${TEAM_A}", name = "team-a", max_budget = 100 }]\n`,
+    );
+    const serve = await serveIn(dir, { TEAM_A: teamKey });
+    const client = new OpenAI({ baseURL: serve.baseURL, apiKey: teamKey, maxRetries: 0 });
+    for (const model of ["gpt3", "translated"]) {
+      upstream.enqueue({ fault: "endless-stream", text: "more ", ms: 5 });
+      const stream = await client.chat.completions.create({
+        model,
+        messages: [{ role: "user", content: "go on" }],
+        stream: true,
+        max_tokens: 100,
+      });
+      let chunks = 0;
+      // Leaving the loop aborts the SDK's request: the client hangs up mid-stream.
+      for await (const _ of stream) if (++chunks === 20) break;
+      assert.equal(chunks, 20);
+    }
+    const ledger = join(dir, "logs/gateway-spend.jsonl");
+    const charged = () =>
+      readFileSync(ledger, { encoding: "utf8", flag: "a+" })
+        .split("\n")
+        .filter((line) => line.includes('"key":"team-a"'))
+        .map((line) => JSON.parse(line) as { config: string; usd: number });
+    // The charge is written when the gateway notices the client left: wait for it, bounded by the test's timeout.
+    while (charged().length < 2) await new Promise((done) => setTimeout(done, 20));
+    assert.deepEqual(
+      charged()
+        .map((entry) => entry.config)
+        .sort(),
+      ["gpt3", "translated"],
+    );
+    for (const entry of charged()) {
+      // The prompt and at least 19 deltas of "more " (5 characters, 4 to a token), at $0.001 a token.
+      assert.ok(entry.usd >= 0.03 && entry.usd < 1, JSON.stringify(entry));
+    }
   });
 
   test("a non-loopback address without keys is refused", async () => {

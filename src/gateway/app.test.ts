@@ -187,17 +187,28 @@ describe("keys and budgets", () => {
     );
   });
 
-  test("spend is charged to the key, and a spent budget is a 429 the SDKs do not retry", async () => {
-    const { app, spend, lines } = await createApp(keys);
+  test("a key's requests are admitted while its budget covers their estimate, then refused with a 429 the SDKs do not retry", async () => {
+    // Each request may cost (8 prompt + 5 output tokens) x $0.01 = $0.13; the echo costs less.
+    const budgeted = keys.replace("max_budget = 0.05", "max_budget = 0.5");
+    const { app, spend, lines } = await createApp(budgeted);
+    let admitted = 0;
     for (let index = 0; index < 10; index++) {
-      const response = await app.handle(as("sk-team-a-123456"));
-      await read(response);
+      const response = await app.handle({
+        ...as("sk-team-a-123456"),
+        body: chat("gpt3", { max_tokens: 5 }).body,
+      });
+      const body = await read(response);
       if (response.status === 429) {
         assert.equal(response.headers["x-should-retry"], "false");
-        assert.ok((await spend.spentUsd("team-a")) >= 0.05);
+        assert.equal(JSON.parse(body).error.code, "budget_exceeded");
+        const spent = await spend.spentUsd("team-a");
+        assert.ok(spent + 0.13 > 0.5 && spent <= 0.5, `spent ${spent}`);
+        assert.ok(admitted >= 3, `admitted ${admitted}`);
         assert.ok(lines.every((line) => !line.includes("sk-team-a")));
         return;
       }
+      assert.equal(response.status, 200, body);
+      admitted += 1;
     }
     assert.fail("the budget never ran out");
   });

@@ -25,6 +25,7 @@ import {
   type RequestContext,
   serveWithRuntime,
 } from "./pipeline.ts";
+import { promptOfChatBody } from "./spend-estimate.ts";
 
 /** `POST /v1/chat/completions` (and `/chat/completions`, for clients given a base URL without /v1). */
 export const chatEndpoint: DialectEndpoint = {
@@ -39,21 +40,27 @@ export async function serveChat(
   head: ChatHead,
   context: RequestContext,
 ): Promise<GatewayResponse> {
-  const admission = await admit(head, context);
-  const route = canForward(admission.config, json)
-    ? routeOf(admission.base, admission.configName, context.env)
-    : undefined;
-  if (route !== undefined) return serveForwarded(json, head, admission, route, context);
-  const identity = {
-    id: `chatcmpl-llmconf-${crypto.randomUUID()}`,
-    created: Math.floor(context.wallClock() / 1000),
-  };
-  return serveWithRuntime(
-    toChatCall(json, head),
-    createChatDialect(identity, head.includeUsage),
-    admission,
-    context,
-  );
+  const admission = await admit(head, context, () => promptOfChatBody(json));
+  try {
+    const route = canForward(admission.config, json)
+      ? routeOf(admission.base, admission.configName, context.env)
+      : undefined;
+    if (route !== undefined) return await serveForwarded(json, head, admission, route, context);
+    const identity = {
+      id: `chatcmpl-llmconf-${crypto.randomUUID()}`,
+      created: Math.floor(context.wallClock() / 1000),
+    };
+    return await serveWithRuntime(
+      toChatCall(json, head),
+      createChatDialect(identity, head.includeUsage),
+      admission,
+      context,
+    );
+  } catch (thrown) {
+    // Refused after admission (a malformed message, an unreachable route): nothing ran, nothing is charged.
+    admission.settle(undefined);
+    throw thrown;
+  }
 }
 
 // Per loaded config (a reload makes new objects): where its fast path goes, worked out once.
@@ -116,7 +123,13 @@ async function serveForwarded(
     }),
   };
   const settled = forwarded.outcome.then((outcome) => {
-    admission.settle({ configName, usage: outcome.usage, costUsd: outcome.costUsd });
+    // A stream cut before its usage chunk (the client left, the upstream failed): what was relayed is charged.
+    admission.settle({
+      configName,
+      usage: outcome.usage,
+      costUsd: outcome.costUsd,
+      outputTokensSoFar: outcome.relayedOutputTokens,
+    });
     return outcome;
   });
   if (Buffer.isBuffer(forwarded.body)) {

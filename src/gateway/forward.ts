@@ -15,6 +15,7 @@ import type { OpenAiEndpoint } from "../llm/providers/registry.ts";
 import { findCompletionKwargs } from "../llm/request.ts";
 import { runWithRetries, type Sleep } from "../llm/retry.ts";
 import { parseRetryAfter } from "../llm/retry-after.ts";
+import { countDeltaChars } from "./delta-chars.ts";
 import type { ChatHead } from "./openai-chat.ts";
 
 type Json = Record<string, unknown>;
@@ -26,6 +27,8 @@ export interface ForwardOutcome {
   attempts: number;
   /** Milliseconds spent waiting on the upstream (every attempt and wait, up to the last byte). */
   upstreamMs: number;
+  /** A stream's output relayed to the client, in estimated tokens (what a cut stream is charged for). */
+  relayedOutputTokens?: number;
 }
 
 /** A forwarded answer: the upstream's status, headers and body (whole or streamed). */
@@ -193,8 +196,14 @@ export async function forwardChat(
   const outcome = new Promise<ForwardOutcome>((resolve) => {
     settle = resolve;
   });
-  const body = relayEvents(value.iterator, value.first, !head.includeUsage, (usage) => {
-    settle({ usage, costUsd: costOf(config, usage), attempts, upstreamMs: now() - started });
+  const body = relayEvents(value.iterator, value.first, !head.includeUsage, (usage, relayedChars) => {
+    settle({
+      usage,
+      costUsd: costOf(config, usage),
+      attempts,
+      upstreamMs: now() - started,
+      relayedOutputTokens: Math.ceil(relayedChars / 4),
+    });
   });
   return {
     status: value.response.statusCode,
@@ -224,10 +233,11 @@ async function* relayEvents(
   iterator: AsyncIterator<Buffer>,
   first: IteratorResult<Buffer>,
   dropUsage: boolean,
-  done: (usage: Usage | undefined) => void,
+  done: (usage: Usage | undefined, relayedChars: number) => void,
 ): AsyncGenerator<Buffer | string> {
   let carry: Buffer | undefined;
   let usage: Usage | undefined;
+  let relayedChars = 0;
   let finished = false;
   try {
     for (let next = first; !next.done; next = await iterator.next()) {
@@ -248,7 +258,10 @@ async function* relayEvents(
         if (dropUsage && event.includes(EMPTY_CHOICES))
           complete = Buffer.concat([complete.subarray(0, eventStart), complete.subarray(eventEnd + 2)]);
       }
-      if (complete.length > 0) yield complete;
+      if (complete.length > 0) {
+        relayedChars += countDeltaChars(complete);
+        yield complete;
+      }
     }
     if (carry !== undefined) yield carry;
     finished = true;
@@ -256,7 +269,7 @@ async function* relayEvents(
     yield `data: ${JSON.stringify({ error: { message: "the upstream connection failed in the middle of the stream", type: "upstream_error", param: null, code: "upstream_connection" } })}\n\n`;
   } finally {
     if (!finished) await iterator.return?.();
-    done(usage);
+    done(usage, relayedChars);
   }
 }
 

@@ -21,6 +21,7 @@ async function contextFor(keyIndex?: number): Promise<RequestContext & { spend: 
 model = "mock/echo"
 input_cost_per_token = 0.01
 output_cost_per_token = 0.01
+max_output_tokens = 10
 temperature = 0.3
 pinned_params = ["temperature"]
 
@@ -71,28 +72,28 @@ const plain: Dialect = {
 describe("the shared request pipeline", () => {
   test("admits a request with the request's parameters laid under the config's pins", async () => {
     const context = await contextFor();
-    const admission = await admit(call("default"), context);
+    const admission = await admit(call("default"), context, () => call("default"));
     assert.equal(admission.configName, "llm");
     assert.equal(admission.config.temperature, 0.3);
-    assert.equal((await admit(call("other"), context)).config.temperature, 0.9);
+    assert.equal((await admit(call("other"), context, () => call("other"))).config.temperature, 0.9);
   });
 
   test("refuses an unknown config with a did-you-mean and a config the key may not use with a 403", async () => {
     const context = await contextFor(0);
     await assert.rejects(
-      admit(call("othr"), context),
+      admit(call("othr"), context, () => call("othr")),
       (error: unknown) =>
         error instanceof GatewayError && error.status === 404 && /"other"/.test(error.message),
     );
     await assert.rejects(
-      admit(call("other"), context),
+      admit(call("other"), context, () => call("other")),
       (error: unknown) => error instanceof GatewayError && error.status === 403,
     );
   });
 
   test("charges the key once per request, however often the outcome is reported", async () => {
     const context = await contextFor(0);
-    const admission = await admit(call("llm"), context);
+    const admission = await admit(call("llm"), context, () => call("llm"));
     const outcome = { configName: "llm", usage: undefined, costUsd: 0.25 };
     admission.settle(outcome);
     admission.settle(outcome);
@@ -102,7 +103,7 @@ describe("the shared request pipeline", () => {
 
   test("renders a whole answer through the dialect and charges what the runtime reported", async () => {
     const context = await contextFor(0);
-    const admission = await admit(call("llm"), context);
+    const admission = await admit(call("llm"), context, () => call("llm"));
     const response = await serveWithRuntime(call("llm"), plain, admission, context);
     assert.deepEqual(JSON.parse(String(response.body)), { text: "echo: hello pipeline" });
     assert.equal(response.headers["x-llmconf-config"], "llm");
@@ -111,7 +112,7 @@ describe("the shared request pipeline", () => {
 
   test("renders a stream through the dialect's renderer from start to end", async () => {
     const context = await contextFor();
-    const admission = await admit(call("other", true), context);
+    const admission = await admit(call("other", true), context, () => call("other", true));
     const response = await serveWithRuntime(call("other", true), plain, admission, context);
     assert.ok(isStreamedBody(response.body));
     let text = "";

@@ -1,7 +1,8 @@
 /**
  * The request pipeline every dialect shares: find the named config (404 with a did-you-mean), check
- * the key may use it (403) and has budget left (429), lay the request's parameters over the config,
- * run the call through the runtime (any provider, translated), settle its cost with the ledger, and
+ * the key may use it (403), lay the request's parameters over the config, hold its worst cost against
+ * the key's budget (429 when it would pass it: spend-reservation.ts), run the call through the runtime
+ * (any provider, translated), settle its actual cost with the spend store, and
  * fill the x-llmconf-* headers and the access record (which the app turns into metrics and a log
  * line). A dialect only parses its request into a `ChatCall` and renders the answer (`Dialect`).
  */
@@ -20,6 +21,8 @@ import type { GatewayResponse } from "./http.ts";
 import type { SpendStore } from "./ledger.ts";
 import { applyRequestParams } from "./params.ts";
 import { completeWithRuntime, startProgress, streamWithRuntime } from "./runtime-chat.ts";
+import type { PromptForEstimate } from "./spend-estimate.ts";
+import { reserveSpend } from "./spend-reservation.ts";
 
 /** What a request needs from the gateway around it, whatever its dialect. */
 export interface RequestContext {
@@ -48,23 +51,6 @@ export function findConfigName(model: string, config: Pick<Config, "llms">): str
   );
 }
 
-/** A 429 when the key's budget is spent. */
-async function checkBudget(key: ClientKey | undefined, spend: SpendStore): Promise<void> {
-  if (key === undefined || key.maxBudget === null) return;
-  const spent = await spend.spentUsd(key.id);
-  if (spent < key.maxBudget) return;
-  throw new GatewayError(
-    `budget exhausted: key "${key.id}" has spent $${spent.toFixed(4)} of max_budget $${key.maxBudget}`,
-    // x-should-retry: the official SDKs would otherwise retry a 429 that no wait can fix.
-    {
-      status: 429,
-      type: "insufficient_quota",
-      code: "budget_exceeded",
-      headers: { "x-should-retry": "false" },
-    },
-  );
-}
-
 /** The config, unless it needs an unset `${VAR}`: then a 500 with the loader's located message, nothing sent. */
 function usableConfig(loaded: Config, configName: string): Readonly<ResolvedLlmConfig> {
   try {
@@ -82,6 +68,11 @@ export interface CallOutcome {
   configName: string;
   usage: Usage | undefined;
   costUsd: number | null;
+  /**
+   * For a call cut after it began answering (the client left, the upstream failed mid-stream) whose
+   * usage is unknown: the output tokens produced so far. The prompt and these are charged.
+   */
+  outputTokensSoFar?: number | undefined;
 }
 
 /** A request let through: the config it runs with, and the one place its cost is settled. */
@@ -92,42 +83,42 @@ export interface Admission {
   /** The config with the request's parameters laid over it (pins honoured). */
   config: Readonly<ResolvedLlmConfig>;
   /**
-   * Reports the outcome to the ledger and the access record; undefined when the call failed. Every
-   * path calls it once; later calls are ignored.
+   * Reports the outcome to the spend store and the access record, and releases the request's hold on
+   * its budget; undefined when the call failed before answering (nothing is charged). Every path calls
+   * it once; later calls are ignored.
    */
   settle(outcome: CallOutcome | undefined): void;
 }
 
-/** Resolves, authorizes and budget-checks a request, or throws the `GatewayError` that answers it. */
+/**
+ * Resolves, authorizes and budget-checks a request, or throws the `GatewayError` that answers it.
+ * `prompt` gives the request's messages and tools, read only to estimate the cost of a key with a budget.
+ */
 export async function admit(
   call: Pick<ChatCall, "model" | "params" | "stream">,
   context: RequestContext,
+  prompt: () => PromptForEstimate,
 ): Promise<Admission> {
   const { config: loaded, record } = context;
   record.stream = call.stream;
   const configName = findConfigName(call.model, loaded);
   record.config = configName;
   authorize(context.key, configName);
-  await checkBudget(context.key, context.spend);
   const base = usableConfig(loaded, configName);
   record.model = base.model;
   const { config } = applyRequestParams(base, call.params);
+  const reservation = await reserveSpend(context, config, prompt);
   let settled = false;
   const settle = (outcome: CallOutcome | undefined) => {
     if (settled) return;
     settled = true;
-    if (outcome === undefined) return;
+    if (outcome === undefined) return reservation.release();
     record.inputTokens = outcome.usage?.input_tokens;
     record.outputTokens = outcome.usage?.output_tokens;
     record.costUsd = outcome.costUsd;
-    const usd = outcome.costUsd;
-    if (context.key !== undefined && typeof usd === "number" && usd > 0)
-      context.spend.record({
-        keyId: context.key.id,
-        configName: outcome.configName,
-        usd,
-        at: context.wallClock(),
-      });
+    if (outcome.usage === undefined && outcome.outputTokensSoFar !== undefined)
+      reservation.settleInterrupted(outcome.configName, outcome.outputTokensSoFar);
+    else reservation.settle(outcome.configName, outcome.costUsd);
   };
   return { configName, base, config, settle };
 }
@@ -214,12 +205,23 @@ export async function serveWithRuntime(
   const headers = headersNow();
   const renderer = dialect.createStreamRenderer(progress.currentModel);
   let cost: number | null = null;
+  // Output so far, in the runtime's estimate of tokens (characters / 4), for a stream cut short.
+  let generatedChars = 0;
+  const cut = (): CallOutcome => ({
+    configName: progress.currentConfig,
+    usage: undefined,
+    costUsd: null,
+    outputTokensSoFar: Math.ceil(generatedChars / 4),
+  });
   async function* events(): AsyncGenerator<string> {
-    yield renderer.start();
     let finished = false;
     try {
-      for (let next = started.first; !next.done; next = await started.rest.next())
-        yield renderer.delta(next.value);
+      yield renderer.start();
+      for (let next = started.first; !next.done; next = await started.rest.next()) {
+        const delta = next.value;
+        generatedChars += delta.type === "text-delta" ? delta.text.length : delta.argumentsDelta.length;
+        yield renderer.delta(delta);
+      }
       const completion: Completion = await started.completion;
       cost = completion.cost.usd;
       admission.settle(outcomeOf(completion));
@@ -227,7 +229,7 @@ export async function serveWithRuntime(
       yield renderer.end(completion);
     } catch (thrown) {
       finished = true;
-      admission.settle(undefined);
+      admission.settle(cut());
       const error =
         thrown instanceof LlmError
           ? fromLlmError(thrown, progress.attempts)
@@ -235,9 +237,9 @@ export async function serveWithRuntime(
       record.error = error.code ?? error.type;
       yield renderer.error(error);
     } finally {
-      // A client that went away stops the runtime call (and its retry loop).
+      // A client that went away stops the runtime call (and its retry loop), and pays for what it got.
       if (!finished) {
-        admission.settle(undefined);
+        admission.settle(cut());
         await started.rest.return?.();
       }
     }

@@ -38,7 +38,7 @@ async function serveResponses(
       request.instructions === null ? [] : [{ role: "system" as const, content: request.instructions }];
     call = { ...call, messages: [...system, ...lookup.messages, ...request.input] };
   }
-  const admission = await admit(call, context);
+  const admission = await admit(call, context, () => call);
   const id = newResponseId("resp");
   const dialect = createResponsesDialect({
     id,
