@@ -8,7 +8,9 @@
  * spawn → first answered request.
  *
  * GATEWAY_BENCH_SECONDS (default 3) sets each wrk run's length; GATEWAY_BENCH_TARGETS (comma list of
- * direct, minimal, llmconf, portkey) selects targets. Run alone: `npm run bench bench/gateway.bench.ts`.
+ * direct, minimal, llmconf, llmconf-ledger, llmconf-redis, portkey) selects targets. The two budget rows
+ * send a key with `max_budget`, so every request reserves and settles its cost, in the local ledger or
+ * in a redis-server started here. Run alone: `npm run bench bench/gateway.bench.ts`.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -20,7 +22,9 @@ import { median } from "./measure.ts";
 
 const root = resolve(import.meta.dirname, "..");
 const seconds = Number(process.env.GATEWAY_BENCH_SECONDS ?? "3");
-const selected = (process.env.GATEWAY_BENCH_TARGETS ?? "direct,minimal,llmconf,portkey").split(",");
+const selected = (
+  process.env.GATEWAY_BENCH_TARGETS ?? "direct,minimal,llmconf,llmconf-ledger,llmconf-redis,portkey"
+).split(",");
 const cores = availableParallelism();
 const gatewayCore = String(cores > 1 ? 1 : 0);
 const sharedCore = "0";
@@ -191,6 +195,35 @@ async function measure(target: Target, started: number | undefined): Promise<Row
   return { name: target.name, coldStartMs, one, many, streamOne, streamMany, firstByteMs, rssMb };
 }
 
+/** redis-server on the shared core, without persistence, once it accepts connections. */
+function startRedis(port: number, dir: string): Promise<ChildProcess> {
+  const child = spawn(
+    "taskset",
+    [
+      "-c",
+      sharedCore,
+      "redis-server",
+      "--port",
+      String(port),
+      "--save",
+      "",
+      "--appendonly",
+      "no",
+      "--dir",
+      dir,
+    ],
+    { stdio: ["ignore", "pipe", "ignore"] },
+  );
+  let output = "";
+  return new Promise((done, fail) => {
+    child.stdout?.on("data", (chunk) => {
+      output += chunk;
+      if (output.includes("Ready to accept connections")) done(child);
+    });
+    child.once("exit", (code) => fail(new Error(`redis-server exited (${code}):\n${output}`)));
+  });
+}
+
 async function stop(child: ChildProcess | undefined): Promise<void> {
   if (child === undefined || child.exitCode !== null) return;
   const exited = new Promise((done) => child.once("close", done));
@@ -235,11 +268,30 @@ async function main() {
       }
     }
 
-    if (selected.includes("llmconf")) {
+    // llmconf alone, then with a budgeted key on the local ledger and on Redis (reserve-then-settle per request).
+    const budgeted = `\n[gateway]\nkeys = [{ key = "sk-bench-key-0001", name = "bench", max_budget = 1000000 }]\n`;
+    const llmconfTargets = [
+      { id: "llmconf", name: "llmconf serve", gateway: "" },
+      { id: "llmconf-ledger", name: "llmconf serve, key budget, local ledger", gateway: budgeted },
+      { id: "llmconf-redis", name: "llmconf serve, key budget, redis_url", gateway: budgeted, redis: true },
+    ];
+    for (const variant of llmconfTargets) {
+      if (!selected.includes(variant.id)) continue;
+      let redis: ChildProcess | undefined;
+      let gateway = variant.gateway;
       const dir = mkdtempSync(join(tmpdir(), "llmconf-gateway-bench-"));
+      if (variant.redis) {
+        if (spawnSync("redis-server", ["--version"]).error) {
+          console.log("redis-server is not installed (apt-get install redis-server); skipping the Redis row");
+          continue;
+        }
+        const redisPort = await freePort();
+        redis = await startRedis(redisPort, dir);
+        gateway = `${gateway}redis_url = "redis://127.0.0.1:${redisPort}"\n`;
+      }
       writeFileSync(
         join(dir, "config.toml"),
-        `[llm.gpt3]\nmodel = "openai/fake-model"\nbase_url = "${upstreamUrl}/v1"\napi_key = "sk-bench"\ninput_cost_per_token = 0.000001\noutput_cost_per_token = 0.000002\n`,
+        `[llm.gpt3]\nmodel = "openai/fake-model"\nbase_url = "${upstreamUrl}/v1"\napi_key = "sk-bench"\ninput_cost_per_token = 0.000001\noutput_cost_per_token = 0.000002\n${gateway}`,
       );
       const port = await freePort();
       const started = performance.now();
@@ -249,9 +301,9 @@ async function main() {
         dir,
       );
       const target = {
-        name: "llmconf serve",
+        name: variant.name,
         url: `http://127.0.0.1:${port}/v1/chat/completions`,
-        headers: {},
+        headers: variant.gateway === "" ? {} : { authorization: "Bearer sk-bench-key-0001" },
         model: "gpt3",
         process: child,
       };
@@ -272,10 +324,14 @@ async function main() {
       };
       try {
         rows.push(await measure(target, started));
-        rows.push(await measure(responses, undefined));
-        rows.push(await measure(anthropicMessages, undefined));
+        // The translated dialects once, on the process without keys.
+        if (variant.id === "llmconf") {
+          rows.push(await measure(responses, undefined));
+          rows.push(await measure(anthropicMessages, undefined));
+        }
       } finally {
         await stop(child);
+        await stop(redis);
       }
     }
 
@@ -332,6 +388,12 @@ function report(rows: readonly Row[]) {
   const llmconf = rows.find((row) => row.name === "llmconf serve");
   const responses = find("llmconf serve /v1/responses");
   const anthropicMessages = find("llmconf serve /v1/messages");
+  const ledger = find("llmconf serve, key budget, local");
+  const redis = find("llmconf serve, key budget, redis");
+  if (ledger && redis)
+    console.log(
+      `\nBudgets in Redis / in the local ledger, throughput at 64 connections: ${(redis.many.rps / ledger.many.rps).toFixed(2)}× (streaming ${(redis.streamMany.rps / ledger.streamMany.rps).toFixed(2)}×); added p50 at 1 connection: ${plus(redis.one.p50, ledger.one.p50)} ms`,
+    );
   const minimal = find("minimal");
   const portkey = find("Portkey");
   if (llmconf && minimal)

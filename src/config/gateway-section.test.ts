@@ -69,4 +69,20 @@ describe("[gateway]", () => {
     assert.equal(errors.length, 1);
     assert.match(errors[0] ?? "", /pinned_params/);
   });
+
+  test("redis_url takes redis:// and rediss:// URLs with the password masked; anything else is a located error", async () => {
+    const config = await loadText(
+      `[gateway]\nredis_url = "rediss://:\${REDIS_PASSWORD}@cache.internal:6380/2"\n`,
+      {
+        REDIS_PASSWORD: "pw-do-not-show",
+      },
+    );
+    assert.equal(config.gateway.redis_url, "rediss://:pw-do-not-show@cache.internal:6380/2");
+    assert.equal(maskSecrets(config.gateway).redis_url, "rediss://:**********@cache.internal:6380/2");
+    assert.equal((await loadText("[llm]\nmodel = 'gpt-4o'\n")).gateway.redis_url, null);
+    const errors = await errorsOf(`[gateway]\nredis_url = "http://:pw-do-not-show@127.0.0.1:6379"\n`);
+    assert.equal(errors.length, 1);
+    assert.match(errors[0] ?? "", /config\.toml:2:1: error: .*redis_url.*redis:\/\/127\.0\.0\.1:6379/);
+    assert.ok(!errors[0]?.includes("pw-do-not-show"), errors[0]);
+  });
 });

@@ -694,6 +694,14 @@ export const gatewaySchema = z.object({
     .pipe(z.int().min(0))
     .default(67_108_864)
     .describe("Memory the kept responses may use, in bytes (least recently used go first)."),
+  redis_url: z
+    .string()
+    .regex(/^rediss?:\/\/[^\s]+$/, 'must be a URL like "redis://127.0.0.1:6379" (or "rediss://" for TLS)')
+    .nullable()
+    .default(null)
+    .describe(
+      "Redis shared by every instance for per-key spend and budgets, `redis://[:password@]host:6379[/db]` (`rediss://`: TLS; the password is masked wherever shown); unset: `ledger_file`. Read at start.",
+    ),
 });
 
 /** Every top-level section, in the order OpenHands processes them. */

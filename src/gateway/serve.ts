@@ -13,7 +13,7 @@ import type { Config } from "../config/load.ts";
 import { createGatewayApp, createSnapshot, type GatewayApp, type GatewaySnapshot } from "./app.ts";
 import { GatewayError } from "./errors.ts";
 import { type GatewayResponse, isStreamedBody } from "./http.ts";
-import { openFileLedger } from "./ledger.ts";
+import { openFileLedger, type SpendStore, SpendStoreUnavailableError } from "./ledger.ts";
 import { createGatewayMetrics } from "./metrics.ts";
 import { describeChanges, watchConfigFiles } from "./reload.ts";
 
@@ -67,7 +67,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     );
   }
   let snapshot: GatewaySnapshot = createSnapshot(options.config);
-  const spend = openFileLedger(resolve(options.cwd ?? process.cwd(), settings.ledger_file));
+  const spend = await openSpendStore(options, notice);
   const metrics = createGatewayMetrics();
   const dispatcher = new Agent({ keepAliveTimeout: 10_000, connections: null });
   const accessLog = settings.access_log ? options.accessLog : undefined;
@@ -129,6 +129,9 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   await new Promise<void>((done, fail) => {
     server.once("error", fail);
     server.listen(port, host, () => done());
+  }).catch(async (error) => {
+    await spend.close();
+    throw error;
   });
   const address = server.address() as AddressInfo;
   const shown = address.address.includes(":") ? `[${address.address}]` : address.address;
@@ -149,7 +152,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       const parts = [
         changes.configs.length > 0 ? `configs changed: ${changes.configs.join(", ")}` : "no config changed",
       ];
-      if (changes.gateway) parts.push("[gateway] changed (host and port apply after a restart)");
+      if (changes.gateway)
+        parts.push("[gateway] changed (host, port, ledger_file and redis_url apply after a restart)");
       notice(`llmconf serve: reloaded; ${parts.join("; ")}`);
     } catch (error) {
       if (!(error instanceof ConfigError)) {
@@ -193,6 +197,36 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       await dispatcher.destroy();
     },
   };
+}
+
+/**
+ * The spend store: Redis when `redis_url` is set (shared by every instance), else the ledger file.
+ * Redis out of reach at start is an error located at `redis_url`, its password masked.
+ */
+async function openSpendStore(
+  options: StartGatewayOptions,
+  notice: (line: string) => void,
+): Promise<SpendStore> {
+  const settings = options.config.gateway;
+  if (settings.redis_url === null)
+    return openFileLedger(resolve(options.cwd ?? process.cwd(), settings.ledger_file));
+  const { openRedisLedger } = await import("./spend-redis.ts");
+  try {
+    return await openRedisLedger({ url: settings.redis_url, notice });
+  } catch (error) {
+    if (!(error instanceof SpendStoreUnavailableError)) throw error;
+    const source = options.config.provenance.sections.gateway.redis_url?.source;
+    const position = source === undefined ? undefined : await options.config.locate(source);
+    const where =
+      source?.kind === "file"
+        ? `${source.file}${position === undefined ? "" : `:${position.line}:${position.column}`}: `
+        : source?.kind === "env"
+          ? `environment variable ${source.env}: `
+          : "";
+    throw new Error(
+      `${where}[gateway] redis_url: ${error.message}; start Redis there (or fix redis_url), or remove redis_url to keep spend in ledger_file`,
+    );
+  }
 }
 
 /** The body, or undefined when it is larger than `limit` bytes (the rest is read and dropped). */
