@@ -48,7 +48,7 @@ pinned_params = ["temperature"]
 [gateway]
 keys = [
   { key = "${mainKey}", name = "main" },
-  { key = "${poorKey}", name = "poor", max_budget = 0.000001 },
+  { key = "${poorKey}", name = "poor", max_budget = 0.02 },
   { key = "${narrowKey}", name = "narrow", configs = ["claude"] },
 ]
 `,
@@ -271,9 +271,10 @@ describe("responses: errors raise the SDK's classes", () => {
     );
   });
 
-  test("a spent budget is a RateLimitError that the SDK does not retry", async () => {
+  test("a request the budget cannot cover is a RateLimitError that the SDK does not retry", async () => {
     const poor = new OpenAI({ baseURL: serve.baseURL, apiKey: poorKey, maxRetries: 2 });
-    await poor.responses.create({ model: "gpt3", input: "spend it" });
+    // Admitted: its prompt and 5 output tokens fit the budget. The next may produce 4096 tokens, which do not.
+    await poor.responses.create({ model: "gpt3", input: "spend it", max_output_tokens: 5 });
     const before = upstream.requests.length;
     await assert.rejects(
       poor.responses.create({ model: "gpt3", input: "more" }),
