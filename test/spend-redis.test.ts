@@ -60,11 +60,14 @@ describe("the Redis spend store", () => {
     await store.settle(undefined, entry("team-a", 0.5));
     assert.equal(await (await open()).spentUsd("team-a"), 0.75);
     assert.deepEqual(await store.reserve("team-a", 0.3, 1), { ok: false, spentUsd: 0.75, reservedUsd: 0 });
+    await store.settle(undefined, entry("team-a", 0.25));
+    assert.equal((await store.reserve("team-a", 0, 1)).ok, false, "a spent budget refuses a $0 estimate");
   });
 
+  // A TTL of seconds, not milliseconds: a loaded machine may pause longer than a short one between steps.
   test("a dead instance's holds expire after their TTL; a live one's are refreshed", async () => {
-    const dead = await open({ reservationTtlMs: 300 });
-    const live = await open({ reservationTtlMs: 300 });
+    const dead = await open({ reservationTtlMs: 3000 });
+    const live = await open({ reservationTtlMs: 3000 });
     assert.ok((await dead.reserve("ttl-dead", 0.9, 1)).ok);
     await dead.close(); // gone without settling, as a crashed instance
     const other = await open();

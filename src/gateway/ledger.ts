@@ -30,7 +30,7 @@ export interface SpendStore {
   spentUsd(keyId: string): Promise<number>;
   /**
    * Holds `usd` of a key's budget for a request about to run, unless spent + reserved + `usd` would
-   * pass `budgetUsd`: the check and the hold are one atomic step, so two requests (or two instances)
+   * pass `budgetUsd` or the budget is already spent: the check and the hold are one atomic step, so two requests (or two instances)
    * cannot both take the last dollar.
    */
   reserve(keyId: string, usd: number, budgetUsd: number): Promise<ReserveAnswer>;
@@ -60,7 +60,8 @@ function createLocalStore(
     async reserve(keyId, usd, budgetUsd) {
       const spentUsd = totals.get(keyId) ?? 0;
       const reserved = held.get(keyId) ?? { usd: 0, count: 0 };
-      if (spentUsd + reserved.usd + usd > budgetUsd)
+      // A spent budget refuses even a request of unknown price (estimated at $0).
+      if (spentUsd >= budgetUsd || spentUsd + reserved.usd + usd > budgetUsd)
         return { ok: false, spentUsd, reservedUsd: reserved.usd };
       const id = String(++sequence);
       reservations.set(id, { keyId, usd });

@@ -49,7 +49,8 @@ local reserved = 0
 for _, member in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
   reserved = reserved + tonumber(string.match(member, '|([^|]*)$'))
 end
-if spent + reserved + tonumber(ARGV[2]) > tonumber(ARGV[3]) then
+local budget = tonumber(ARGV[3])
+if spent >= budget or spent + reserved + tonumber(ARGV[2]) > budget then
   return {0, tostring(spent), tostring(reserved)}
 end
 redis.call('ZADD', KEYS[2], now + tonumber(ARGV[4]), ARGV[1])

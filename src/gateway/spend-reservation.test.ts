@@ -87,6 +87,15 @@ describe("reserve-then-settle on the local ledger", () => {
     });
   });
 
+  test("a spent budget refuses even a request of unknown price, whose estimate is $0", async () => {
+    const context = contextOf(0.1);
+    const unpriced = llmSchema.parse({ model: "openai/unknown-model-x" });
+    (await reserveSpend(context, unpriced, prompt)).settle("x", 0);
+    (await reserveSpend(context, config, prompt)).settle("gpt3", 0.1);
+    await settledWrites();
+    await assert.rejects(reserveSpend(context, unpriced, prompt), refusal("budget_exceeded", 429));
+  });
+
   test("a cut stream is charged its prompt and the output it produced; a failed call nothing", async () => {
     const context = contextOf(1);
     (await reserveSpend(context, config, prompt)).settleInterrupted("gpt3", 20);
