@@ -67,6 +67,15 @@ const ask = (client: OpenAI) =>
     .create({ model: "llm", messages: [{ role: "user", content: "hello" }], max_tokens: 5 })
     .withResponse();
 
+/**
+ * Waits until every hold of the key is settled: a response may reach the client a moment before its
+ * settle reaches Redis. Bounded by the test runner's timeout.
+ */
+async function settled(keyName = "shared"): Promise<void> {
+  while ((await reader.zcard(`llmconf:reserved:${keyName}`)) > 0)
+    await new Promise((done) => setTimeout(done, 10));
+}
+
 /** The request's cost from its header, or 0 when it was refused for the budget (any other failure throws). */
 async function costOfAsk(client: OpenAI): Promise<number | "refused"> {
   try {
@@ -92,6 +101,7 @@ describe("two instances sharing budgets through Redis", () => {
     // Rounds of 12 concurrent requests (6 at each instance) until a whole round is refused: then no
     // hold was in flight, so every refusal saw spent + its estimate pass the budget.
     for (let round = 0; round < 40; round++) {
+      await settled();
       const costs = await Promise.all(
         Array.from({ length: 12 }, (_, index) => costOfAsk(clients[index % 2] as OpenAI)),
       );
@@ -100,6 +110,7 @@ describe("two instances sharing budgets through Redis", () => {
       charged += paid.reduce((sum, cost) => sum + cost, 0);
       if (paid.length === 0) break;
     }
+    await settled();
     const spent = Number(await reader.get("llmconf:spend:shared"));
     assert.ok(Math.abs(spent - charged) < 1e-9, `Redis has ${spent}, the responses charged ${charged}`);
     assert.ok(spent <= budget + estimateUsd, `spent ${spent} of ${budget}`);
