@@ -58,7 +58,7 @@ export async function serveChat(
     );
   } catch (thrown) {
     // Refused after admission (a malformed message, an unreachable route): nothing ran, nothing is charged.
-    admission.settle(undefined);
+    void admission.settle(undefined);
     throw thrown;
   }
 }
@@ -107,7 +107,7 @@ async function serveForwarded(
       now: context.now,
     });
   } catch (thrown) {
-    admission.settle(undefined);
+    void admission.settle(undefined);
     if (!(thrown instanceof LlmError)) throw thrown;
     const attempts = (thrown as { attempts?: unknown[] }).attempts?.length ?? 1;
     record.attempts = attempts;
@@ -122,9 +122,10 @@ async function serveForwarded(
       upstreamMs: forwarded.upstreamMs,
     }),
   };
-  const settled = forwarded.outcome.then((outcome) => {
+  // A whole body waits for its charge to be recorded: a client's next request sees this one's cost.
+  const settled = forwarded.outcome.then(async (outcome) => {
     // A stream cut before its usage chunk (the client left, the upstream failed): what was relayed is charged.
-    admission.settle({
+    await admission.settle({
       configName,
       usage: outcome.usage,
       costUsd: outcome.costUsd,

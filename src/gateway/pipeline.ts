@@ -87,7 +87,7 @@ export interface Admission {
    * its budget; undefined when the call failed before answering (nothing is charged). Every path calls
    * it once; later calls are ignored.
    */
-  settle(outcome: CallOutcome | undefined): void;
+  settle(outcome: CallOutcome | undefined): Promise<void>;
 }
 
 /**
@@ -109,7 +109,7 @@ export async function admit(
   const { config } = applyRequestParams(base, call.params);
   const reservation = await reserveSpend(context, config, prompt);
   let settled = false;
-  const settle = (outcome: CallOutcome | undefined) => {
+  const settle = async (outcome: CallOutcome | undefined) => {
     if (settled) return;
     settled = true;
     if (outcome === undefined) return reservation.release();
@@ -117,8 +117,8 @@ export async function admit(
     record.outputTokens = outcome.usage?.output_tokens;
     record.costUsd = outcome.costUsd;
     if (outcome.usage === undefined && outcome.outputTokensSoFar !== undefined)
-      reservation.settleInterrupted(outcome.configName, outcome.outputTokensSoFar);
-    else reservation.settle(outcome.configName, outcome.costUsd);
+      return reservation.settleInterrupted(outcome.configName, outcome.outputTokensSoFar);
+    return reservation.settle(outcome.configName, outcome.costUsd);
   };
   return { configName, base, config, settle };
 }
@@ -172,7 +172,7 @@ export async function serveWithRuntime(
   const runtime = { configName, config, loaded: context.config, env: context.env, signal: context.signal };
   const fail = (thrown: unknown): never => {
     record.attempts = progress.attempts;
-    admission.settle(undefined);
+    void admission.settle(undefined);
     if (thrown instanceof LlmError) throw fromLlmError(thrown, progress.attempts);
     throw thrown;
   };
@@ -187,7 +187,8 @@ export async function serveWithRuntime(
     const completion = await completeWithRuntime(call, runtime, progress).catch(fail);
     progress.currentConfig = completion.configName;
     progress.currentModel = completion.model;
-    admission.settle(outcomeOf(completion));
+    // Recorded before the answer goes out: a client's next request sees this one's cost.
+    await admission.settle(outcomeOf(completion));
     const body = JSON.stringify(dialect.renderCompletion(completion));
     return {
       status: 200,
@@ -224,12 +225,12 @@ export async function serveWithRuntime(
       }
       const completion: Completion = await started.completion;
       cost = completion.cost.usd;
-      admission.settle(outcomeOf(completion));
+      await admission.settle(outcomeOf(completion));
       finished = true;
       yield renderer.end(completion);
     } catch (thrown) {
       finished = true;
-      admission.settle(cut());
+      void admission.settle(cut());
       const error =
         thrown instanceof LlmError
           ? fromLlmError(thrown, progress.attempts)
@@ -239,7 +240,7 @@ export async function serveWithRuntime(
     } finally {
       // A client that went away stops the runtime call (and its retry loop), and pays for what it got.
       if (!finished) {
-        admission.settle(cut());
+        void admission.settle(cut());
         await started.rest.return?.();
       }
     }

@@ -12,14 +12,17 @@ import { GatewayError } from "./errors.ts";
 import { type SpendStore, SpendStoreUnavailableError } from "./ledger.ts";
 import { countPrompt, estimateSpend, type PromptForEstimate, priceTokens } from "./spend-estimate.ts";
 
-/** A request's hold on its key's budget; every method settles it once, later calls are ignored. */
+/**
+ * A request's hold on its key's budget; every method settles it once, later calls are ignored. Each
+ * resolves once the store has the record (never rejects), so an answer can wait for its own charge.
+ */
 export interface SpendReservation {
   /** Records the call's actual cost (null: unknown, nothing recorded) and releases the hold. */
-  settle(configName: string, usd: number | null): void;
+  settle(configName: string, usd: number | null): Promise<void>;
   /** A call cut after it began answering: charges its prompt and the output tokens produced so far. */
-  settleInterrupted(configName: string, outputTokens: number): void;
+  settleInterrupted(configName: string, outputTokens: number): Promise<void>;
   /** A call that produced nothing (failed or cancelled before answering): releases the hold, charges nothing. */
-  release(): void;
+  release(): Promise<void>;
 }
 
 /** What a reservation needs from the request around it. */
@@ -70,31 +73,34 @@ export async function reserveSpend(
     reservationId = answer.id;
   }
   let settled = false;
-  const finish = (configName: string, cost: number) => {
+  const finish = async (configName: string, cost: number) => {
     if (settled) return;
     settled = true;
-    void spend.settle(reservationId, { keyId: key.id, configName, usd: cost, at: context.wallClock() });
+    await spend.settle(reservationId, { keyId: key.id, configName, usd: cost, at: context.wallClock() });
   };
   return {
     settle: (configName, cost) => finish(configName, typeof cost === "number" && cost > 0 ? cost : 0),
     release: () => finish(config.model, 0),
-    settleInterrupted(configName, outputTokens) {
+    async settleInterrupted(configName, outputTokens) {
       if (settled) return;
       const charge = (inputTokens: number) =>
         finish(configName, priceTokens(config, inputTokens, Math.max(0, outputTokens)) ?? 0);
       if (promptTokens !== undefined) return charge(promptTokens);
       // A key without a budget counted nothing before the call: count now, once, off the hot path.
       settled = true;
-      countPrompt(config, prompt()).then((counted) => {
-        settled = false;
-        charge(counted);
-      });
+      const counted = await countPrompt(config, prompt());
+      settled = false;
+      return charge(counted);
     },
   };
 }
 
 /** Without client keys the gateway keeps no ledger. */
-const unmetered: SpendReservation = { settle() {}, settleInterrupted() {}, release() {} };
+const unmetered: SpendReservation = {
+  settle: async () => {},
+  settleInterrupted: async () => {},
+  release: async () => {},
+};
 
 function budgetExceeded(
   keyId: string,
