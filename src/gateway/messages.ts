@@ -21,7 +21,7 @@ export const messagesEndpoint: DialectEndpoint = {
   errorBody: toAnthropicErrorBody,
   async serve(json, context) {
     const call = toMessagesCall(json);
-    const admission = await withinOutputLimit(await admit(call, context), call);
+    const admission = await withinOutputLimit(await admit(call, context, () => call), call);
     const id = createMessageId();
     const dialect: Dialect = {
       renderCompletion: (completion) => renderMessage(completion, { id, model: completion.model }),
@@ -70,8 +70,8 @@ export const countTokensEndpoint: DialectEndpoint = {
   errorBody: toAnthropicErrorBody,
   async serve(json, context) {
     const prompt = toMessagesPrompt(json);
-    const admission = await admit({ model: prompt.model, params: {}, stream: false }, context);
-    admission.settle(undefined);
+    const admission = await admit({ model: prompt.model, params: {}, stream: false }, context, () => prompt);
+    void admission.settle(undefined);
     const { config, configName } = admission;
     const counted = await countPromptTokens(config.model, prompt.messages, {
       ...(prompt.tools === undefined ? {} : { tools: prompt.tools }),
