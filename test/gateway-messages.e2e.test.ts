@@ -331,7 +331,7 @@ describe("errors in Anthropic's shape raise the SDK's classes", () => {
           refused = error;
         });
     assert.ok(refused instanceof Anthropic.RateLimitError, String(refused));
-    assert.match(messageOf(refused), /^budget exhausted: key "team"/);
+    assert.match(messageOf(refused), /^budget (exhausted|too low for this request): key "team"/);
     assert.equal(refused.headers.get("x-should-retry"), "false");
   });
 
