@@ -13,8 +13,10 @@ const dir = mkdtempSync(join(tmpdir(), "llmconf-catalog-"));
 const hook = join(dir, "hook.mjs");
 writeFileSync(
   hook,
-  `export async function resolve(specifier, context, next) {
-  if (specifier.startsWith("@tokenlens/")) process.stderr.write("imported " + specifier + "\\n");
+  // writeSync: the hook runs on its own thread, whose asynchronous stderr writes are lost when the CLI exits first.
+  `import { writeSync } from "node:fs";
+export async function resolve(specifier, context, next) {
+  if (specifier.startsWith("@tokenlens/")) writeSync(2, "imported " + specifier + "\\n");
   return next(specifier, context);
 }\n`,
 );
