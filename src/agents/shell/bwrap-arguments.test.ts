@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { bwrapArguments } from "./bwrap-arguments.ts";
+import { bwrapArguments, tmpDirsNamedIn } from "./bwrap-arguments.ts";
 
 /** The mount options only, as `option source target` strings, in order. */
 function mounts(workspace: string): string[] {
@@ -57,4 +57,17 @@ describe("bwrapArguments", () => {
     ]);
     assert.deepEqual(args.slice(-2), ["--chdir", "/w/sub"]);
   });
+});
+
+test("a program named by a path under /tmp is shown read-only, by its top directory, over the private /tmp", () => {
+  assert.deepEqual(tmpDirsNamedIn(["node", "/tmp/ci/main/test/server.mjs", "--flag", "/usr/bin/x", "/tmp"]), [
+    "/tmp/ci",
+  ]);
+  const args = bwrapArguments({ workspace: "/tmp/run-1/ws", network: true }, "/tmp/run-1/ws", [
+    "/tmp/ci",
+    "/tmp/run-1",
+  ]);
+  assert.ok(args.join(" ").includes("--ro-bind-try /tmp/ci /tmp/ci"));
+  assert.equal(args.filter((arg) => arg === "/tmp/run-1").length, 2, "the workspace's own top is bound once");
+  assert.ok(args.indexOf("--ro-bind-try") < args.indexOf("--bind"), "the workspace stays writable");
 });

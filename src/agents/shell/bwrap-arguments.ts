@@ -13,11 +13,29 @@ export interface BwrapPolicy {
 }
 
 /**
+ * The directories under `/tmp` that a command line names (an MCP server's script in a checkout under
+ * `/tmp`, say): the private `/tmp` would hide them, so they are shown read-only, by their top directory
+ * so that what the script imports beside it is there too.
+ */
+export function tmpDirsNamedIn(argv: readonly string[]): string[] {
+  const tops = new Set<string>();
+  for (const arg of argv) {
+    const inside = isAbsolute(arg) ? relativeInside("/tmp", arg) : null;
+    if (inside) tops.add(`/tmp/${inside.split(sep)[0]}`);
+  }
+  return [...tops];
+}
+
+/**
  * bwrap's options, before `--` and the command: the whole file system read-only, the workspace
  * read-write at its own path, a private `/tmp`, a fresh `/dev` and `/proc`, and namespaces of its own
  * for users, processes, IPC and the host name, with every capability dropped.
  */
-export function bwrapArguments(policy: BwrapPolicy, cwd: string): string[] {
+export function bwrapArguments(
+  policy: BwrapPolicy,
+  cwd: string,
+  shownTmpDirs: readonly string[] = [],
+): string[] {
   const { workspace } = policy;
   const args = ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"];
   // Even a process that is uid 0 inside could write host sysctls through a fresh /proc's sys/.
@@ -29,6 +47,10 @@ export function bwrapArguments(policy: BwrapPolicy, cwd: string): string[] {
     // show the real ones, read-only, so a write beside the workspace fails as it does elsewhere.
     const top = `/tmp/${underTmp.split(sep)[0]}`;
     if (top !== workspace) args.push("--ro-bind", top, top);
+  }
+  if (underTmp !== "") {
+    const workspaceTop = underTmp === null ? null : `/tmp/${underTmp.split(sep)[0]}`;
+    for (const dir of shownTmpDirs) if (dir !== workspaceTop) args.push("--ro-bind-try", dir, dir);
   }
   args.push("--bind", workspace, workspace);
   args.push("--unshare-user", "--unshare-pid", "--unshare-ipc", "--unshare-uts");

@@ -8,7 +8,7 @@ import { accessSync, constants } from "node:fs";
 import { mkdtemp, realpath, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
-import { bwrapArguments } from "./bwrap-arguments.ts";
+import { bwrapArguments, tmpDirsNamedIn } from "./bwrap-arguments.ts";
 import { HOST_OPT_OUT, type SandboxProblem, SandboxUnavailableError } from "./runtime-choice.ts";
 import { sandboxExecArguments } from "./sandbox-exec-profile.ts";
 
@@ -79,10 +79,14 @@ export async function openSandbox(options: OpenSandboxOptions): Promise<Sandbox>
         `${asked}, but bubblewrap (bwrap) is not on PATH. Install it: apt-get install bubblewrap (Debian, Ubuntu), dnf install bubblewrap (Fedora).`,
       );
     }
-    const wrapArgv = (argv: readonly string[], cwd: string): SpawnPlan => ({
+    const wrap = (argv: readonly string[], cwd: string, shownTmpDirs: readonly string[] = []): SpawnPlan => ({
       file: executable,
-      args: [...bwrapArguments({ workspace, network }, cwd), "--", ...argv],
+      args: [...bwrapArguments({ workspace, network }, cwd, shownTmpDirs), "--", ...argv],
     });
+    // A program started by path (an MCP server's script in a checkout under /tmp) sees the directories
+    // its command line names; an agent's shell command sees only the workspace under the private /tmp.
+    const wrapArgv = (argv: readonly string[], cwd: string): SpawnPlan =>
+      wrap(argv, cwd, tmpDirsNamedIn(argv));
     const failure = await probe(wrapArgv(["true"], workspace), env);
     if (failure !== null) {
       throw fail(
@@ -98,7 +102,7 @@ export async function openSandbox(options: OpenSandboxOptions): Promise<Sandbox>
       workspace,
       network,
       wrapArgv,
-      wrapShell: (command, cwd) => wrapArgv(["bash", "-c", command], cwd),
+      wrapShell: (command, cwd) => wrap(["bash", "-c", command], cwd),
       describe: () =>
         `bubblewrap (${executable}): workspace ${workspace} read-write, the rest of the file system read-only, private /tmp, own PID namespace, ${networkWord}`,
       close: async () => {},
