@@ -122,3 +122,31 @@ test("tool calls are summarised by the arguments that say what they do", () => {
   assert.equal(summarizeToolCall("str_replace_editor", '{"command":"create","path":"a.ts"}'), "create a.ts");
   assert.equal(summarizeToolCall("custom", "not json"), "custom not json");
 });
+
+test("control characters in a tool call's arguments and in an error observation are shown escaped", () => {
+  let text = "";
+  const out = { isTTY: false, write: (chunk: string) => (text += chunk) };
+  const progress = createRunProgress(out, { live: false, paint: createPaint(false) });
+  progress.onEvent({
+    ...stamp,
+    type: "tool_call",
+    agent: "Main",
+    depth: 0,
+    tool_call_id: "a",
+    tool: "str_replace_editor",
+    arguments: JSON.stringify({ command: "view", path: "\u001b]0;owned\u0007a.ts" }),
+  });
+  progress.onEvent({
+    ...stamp,
+    type: "observation",
+    agent: "Main",
+    depth: 0,
+    tool_call_id: "a",
+    tool: "execute_bash",
+    content: "ERROR: \u001b[2Jgone",
+    error: true,
+  });
+  assert.ok(!text.includes("\u001b"), "no raw ESC reaches the terminal");
+  assert.match(text, /^ {2}view \\x1b\]0;owned\\x07a\.ts {2}\(\$0\.000000\)$/m);
+  assert.match(text, /^ {2}! ERROR: \\x1b\[2Jgone$/m);
+});

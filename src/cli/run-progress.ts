@@ -8,7 +8,7 @@ import { formatUsd } from "../agents/ledger.ts";
 import type { LlmEvent } from "../llm/client.ts";
 import { LLM_CONFIG_REASONS } from "./explain-text.ts";
 import type { TextOut } from "./io.ts";
-import type { Paint } from "./output.ts";
+import { escapeControl, type Paint } from "./output.ts";
 
 /** Receives a run's events and draws them. */
 export interface RunProgress {
@@ -125,11 +125,12 @@ export function createRunProgress(out: TextOut, options: { live: boolean; paint:
           break;
         case "tool_call": {
           const spend = live ? "" : paint(2, `  (${spendText()})`);
-          line(event.depth + 1, `${summarizeToolCall(event.tool, event.arguments)}${spend}`);
+          // The model writes the arguments: an ESC in them must not reach the terminal as one.
+          line(event.depth + 1, `${escapeControl(summarizeToolCall(event.tool, event.arguments))}${spend}`);
           break;
         }
         case "observation":
-          if (event.error) line(event.depth + 1, paint(33, `! ${oneLine(event.content)}`));
+          if (event.error) line(event.depth + 1, paint(33, `! ${escapeControl(oneLine(event.content))}`));
           break;
         case "agent_end":
           if (event.depth > 0) {
