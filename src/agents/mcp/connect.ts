@@ -42,6 +42,8 @@ export interface ConnectOptions {
   readonly cwd: string;
   /** The environment the server's `PATH`, `HOME`, … come from. */
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** `[sandbox] runtime_startup_env_vars`: set for a stdio server as for agent commands (its own `env` wins). */
+  readonly startupEnv?: Readonly<Record<string, string>> | undefined;
   /** Runs a stdio server confined (the sandbox's `wrapArgv`); on the host when absent. */
   readonly wrapArgv?: ((argv: readonly string[], cwd: string) => SpawnPlan) | undefined;
   /** The bound of starting, `initialize` and `tools/list` together. */
@@ -76,6 +78,7 @@ export function authHeaders(apiKey: string | null): Record<string, string> {
 function stdioEnvironment(
   entry: Extract<McpServerEntry, { transport: "stdio" }>,
   env: ConnectOptions["env"],
+  startupEnv: ConnectOptions["startupEnv"],
 ): Record<string, string> {
   const inherited: Record<string, string> = {};
   for (const name of INHERITED_ENV) {
@@ -83,7 +86,8 @@ function stdioEnvironment(
     // Exported shell functions are code, not settings.
     if (value !== undefined && !value.startsWith("()")) inherited[name] = value;
   }
-  return { ...inherited, ...entry.env };
+  // The user's variables for the run's processes, then the server's own, which knows best what it needs.
+  return { ...inherited, ...startupEnv, ...entry.env };
 }
 
 async function createTransport(
@@ -97,7 +101,7 @@ async function createTransport(
       ? options.wrapArgv(argv, options.cwd)
       : { file: entry.command, args: [...entry.args] };
     const process = new ProcessTransport(
-      { ...plan, cwd: options.cwd, env: stdioEnvironment(entry, options.env) },
+      { ...plan, cwd: options.cwd, env: stdioEnvironment(entry, options.env, options.startupEnv) },
       framing,
     );
     return { transport: process, process };

@@ -15,6 +15,9 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { test } from "node:test";
 import { loadConfig } from "../../config/load.ts";
+import { runToolCall } from "../tool-calls.ts";
+import type { ToolContext } from "../tools/tool.ts";
+import type { Workspace } from "../workspace.ts";
 import { openMcpTools } from "./open-tools.ts";
 
 const server = resolve(import.meta.dirname, "../../../test/fixtures/mcp/echo-server.mjs");
@@ -133,4 +136,40 @@ test("a server that needs an unset ${VAR} is not started, and the warning names 
     warnings[0] ?? "",
     /^MCP server "127\.0\.0\.1_9" \(.*\) is not started: .*config\.toml:2:\d+: .*NOTES_KEY/,
   );
+});
+
+test("a stdio server gets [sandbox] runtime_startup_env_vars, and its own env wins over them", async () => {
+  const dir = realpathSync(mkdtempSync(join(tmpdir(), "llmconf-mcp-open-")));
+  writeFileSync(
+    join(dir, "config.toml"),
+    `[sandbox]\nruntime_startup_env_vars = { FROM_STARTUP = "startup", SHARED = "startup" }\n\n[mcp]\nstdio_servers = [{ name = "echo", command = ${JSON.stringify(process.execPath)}, args = ${JSON.stringify([server])}, env = { SHARED = "server" } }]\n`,
+  );
+  const config = await loadConfig({
+    configFile: join(dir, "config.toml"),
+    userFiles: false,
+    env: { PATH: process.env.PATH ?? "" },
+  });
+  const mcp = await openMcpTools(config, { workspace: dir, onWarning: assert.fail });
+  try {
+    const context: ToolContext = {
+      workspace: { root: dir } as Workspace,
+      signal: new AbortController().signal,
+      agent: { name: "CodeActAgent", depth: 0 },
+      maxOutputChars: 1_000,
+      commandTimeoutMs: 5_000,
+      fileHistory: new Map(),
+    };
+    const read = async (name: string) => {
+      const call = {
+        id: name,
+        type: "function" as const,
+        function: { name: "env", arguments: JSON.stringify({ name }) },
+      };
+      return (await runToolCall(call, mcp.tools, context)).content;
+    };
+    assert.equal(await read("FROM_STARTUP"), "startup");
+    assert.equal(await read("SHARED"), "server");
+  } finally {
+    await mcp.close();
+  }
 });

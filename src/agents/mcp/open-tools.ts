@@ -113,6 +113,7 @@ export async function openMcpTools(config: Config, options: OpenMcpToolsOptions)
         return await connectMcpServer(entry, {
           cwd: options.workspace,
           env: options.env ?? process.env,
+          startupEnv: config.sandbox.runtime_startup_env_vars,
           wrapArgv: entry.transport === "stdio" ? options.wrapArgv : undefined,
           startTimeoutMs: options.startTimeoutMs ?? MCP_START_TIMEOUT_MS,
           signal,
