@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { createLlmSummarizingCondenser, formatSummaryPrompt } from "./llm-summarizing.ts";
+import { createLlmSummarizingCondenser } from "./llm-summarizing.ts";
 import { createSampleConversation } from "./sample-conversation.ts";
 import { createScriptedCondenserLlm } from "./scripted-llm.ts";
 import { toSummaryEvent, type View, type ViewEvent } from "./view.ts";
@@ -36,20 +36,6 @@ test("llm over max_size forgets the middle, keeps head and recent units, and its
   assert.equal(result.summaryOffset, 2, "the summary goes right after the system prompt and the task");
   assert.equal(result.call?.configName, "cheap");
   assert.equal(result.call?.model, "mock/script");
-});
-
-test("the summary prompt holds the previous summary and each forgotten event, cut at max_event_length", () => {
-  const long: ViewEvent = {
-    index: 7,
-    message: { role: "tool", tool_call_id: "c1", content: "y".repeat(500) },
-  };
-  const prompt = formatSummaryPrompt("old notes", [long], 100);
-  assert.match(prompt, /<PREVIOUS SUMMARY>\nold notes\n<\/PREVIOUS SUMMARY>/);
-  assert.match(
-    prompt,
-    /<EVENT id=7>\nTool result \(c1\):\ny+\n\[\.\.\. Observation truncated due to length \.\.\.\]\ny+\n<\/EVENT>/,
-  );
-  assert.ok(!prompt.includes("y".repeat(101)));
 });
 
 test("a second condensation summarises the previous summary with the newly forgotten events", async () => {

@@ -6,8 +6,7 @@
 import type { ToolDefinition } from "../../llm/messages.ts";
 import type { Condenser, CondenserConfigOf, CondenserLlm } from "./condenser.ts";
 import { keepView } from "./condenser.ts";
-import { planForgetting, previousSummary } from "./forgetting.ts";
-import { formatSummaryPrompt } from "./llm-summarizing.ts";
+import { summarizeForgotten } from "./summarize-forgotten.ts";
 
 /** The fields of the state summary, in the order they are shown, with what each holds. */
 const FIELDS: readonly (readonly [name: string, label: string, holds: string])[] = [
@@ -78,20 +77,12 @@ export function createStructuredSummaryCondenser(
     answersRequests: true,
     async condense(view, context) {
       if (view.length <= config.max_size && !context.requested) return keepView(view);
-      const target = Math.floor(config.max_size / 2);
-      const plan = planForgetting(view, config.keep_first, (head) => target - head - 1, context.requested);
-      if (plan === undefined) return keepView(view);
-      const prompt = formatSummaryPrompt(
-        previousSummary(view, plan.head),
-        plan.forgotten,
-        config.max_event_length,
-      );
-      const call = await summarizer.llm.complete({
-        messages: [{ role: "user", content: prompt }],
+      const summarized = await summarizeForgotten(view, context, config, summarizer, {
         tools: [STATE_SUMMARY_TOOL],
         toolChoice: { type: "function", function: { name: "create_state_summary" } },
-        signal: context.signal,
       });
+      if (summarized === undefined) return keepView(view);
+      const { plan, call } = summarized;
       const made = call.toolCalls.find((toolCall) => toolCall.function.name === "create_state_summary");
       const fields = made === undefined ? undefined : parseFields(made.function.arguments);
       const summary =
