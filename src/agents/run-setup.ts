@@ -1,23 +1,23 @@
 /**
  * What a run sets up before its first call, shared by `runTask` (one task) and a chat session (many
  * tasks): the agent registry and preflight, the workspace and command runtime, the history (trajectory
- * and listeners), the one ledger every client reports to, the limits, and the factory that starts the
- * run's agent and its delegates.
+ * and listeners), the one ledger every client reports to, the step limits, the agents' runner and the
+ * `[mcp]` servers.
  */
 import { randomUUID } from "node:crypto";
 import { dirname, resolve } from "node:path";
-import { ConfigError, formatIssue } from "../config/issues.ts";
+import { ConfigError } from "../config/issues.ts";
 import type { Config } from "../config/load.ts";
-import { LlmError, type LlmEvent } from "../llm/index.ts";
+import type { LlmEvent } from "../llm/index.ts";
 import type { ChatMessage } from "../llm/messages.ts";
 import { findLlmSecrets } from "../llm/secrets.ts";
-import type { AgentDefinition } from "./agent.ts";
+import { createAgentRunner } from "./agent-runner.ts";
 import { BUILTIN_AGENTS } from "./builtin-agents.ts";
 import { loadClasspathAgents } from "./classpath.ts";
-import { createHistory, type History, type RunEvent, type RunStatus } from "./events.ts";
+import { createHistory, type History, type RunEvent } from "./events.ts";
 import { type AgentLlmChoice, createAgentInstance, type InstanceFactory, RunSetupError } from "./instance.ts";
-import { createLedger, formatUsd, type Ledger } from "./ledger.ts";
-import { type AgentInstance, runAgentLoop } from "./loop.ts";
+import { createLedger, type Ledger } from "./ledger.ts";
+import type { AgentInstance } from "./loop.ts";
 import { type McpToolset, NO_MCP_TOOLS, openMcpTools } from "./mcp/open-tools.ts";
 import { hasMcpServers, mcpSecretsOf } from "./mcp/server-entries.ts";
 import { agentCapsOf, checkRunSetup, loadModelInfoFor } from "./preflight.ts";
@@ -25,20 +25,10 @@ import { type AgentRegistry, createAgentRegistry } from "./registry.ts";
 import { commandEnvironment } from "./shell/command-env.ts";
 import { type CommandRuntime, openCommandRuntime } from "./shell/command-runtime.ts";
 import { SandboxUnavailableError } from "./shell/runtime-choice.ts";
-import { type ToolContext, ToolError } from "./tools/tool.ts";
+import { createStepLimits, type StepLimits } from "./step-limits.ts";
+import type { ToolContext } from "./tools/tool.ts";
 import { openTrajectory, type TrajectoryWriter, trajectoryFileFor } from "./trajectory.ts";
 import { createWorkspace, type Workspace } from "./workspace.ts";
-
-/** A limit or Ctrl-C that ends the whole run, thrown through every agent loop. */
-export class RunStop extends Error {
-  override name = "RunStop";
-  constructor(
-    readonly status: Exclude<RunStatus, "finished">,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 /** What a run (or a chat session) is set up from. */
 export interface RunSetupOptions {
@@ -144,19 +134,86 @@ export async function configuredRegistry(config: Config, cwd: string | undefined
   return createAgentRegistry(custom.agents);
 }
 
-/**
- * How an error thrown out of an agent ended the step: a limit, Ctrl-C or a failed call. Anything else
- * (a bug, a setup problem) is not a way a step ends and is rethrown.
- */
-export function stepOutcomeOf(error: unknown, signal: AbortSignal): { status: RunStatus; message: string } {
-  if (error instanceof RunStop) return { status: error.status, message: error.message };
-  if (error instanceof LlmError) {
-    const interrupted = signal.aborted || error.kind === "aborted";
-    return interrupted
-      ? { status: "interrupted", message: "interrupted (Ctrl-C)" }
-      : { status: "error", message: error.message };
-  }
-  throw error;
+/** Where the trajectory goes: a relative path is relative to the config file that sets it. */
+function openRunTrajectory(
+  config: Config,
+  cwd: string | undefined,
+  secrets: readonly string[],
+): TrajectoryWriter | undefined {
+  const savePath = config.core.save_trajectory_path;
+  if (savePath === null) return undefined;
+  // Like the other paths a config names; set elsewhere (env, defaults), relative to the working directory.
+  const source = config.provenance.sections.core?.save_trajectory_path?.source;
+  const base = source?.kind === "file" ? dirname(source.file) : (cwd ?? process.cwd());
+  return openTrajectory(trajectoryFileFor(resolve(base, savePath), randomUUID()), secrets);
+}
+
+/** The tool context every agent of the run starts from; its signal is the step's, read when used. */
+function runToolContext(
+  config: Config,
+  parts: {
+    workspace: Workspace;
+    commands: CommandRuntime;
+    env: Readonly<Record<string, string | undefined>>;
+  },
+  limits: StepLimits,
+  confirm: ToolContext["confirm"],
+): InstanceFactory["toolContext"] {
+  return {
+    workspace: parts.workspace,
+    get signal() {
+      return limits.signal;
+    },
+    commandTimeoutMs: config.sandbox.timeout * 1000,
+    wrapCommand: parts.commands.wrap,
+    commandEnv: commandEnvironment(parts.env, config.sandbox.runtime_startup_env_vars),
+    fileHistory: new Map(),
+    confirm,
+  };
+}
+
+/** The run's `[mcp]` servers: opened once, and closed by the run when it opened them. */
+interface RunMcp {
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The `[mcp]` tools of a run: the caller's, or opened here when an agent may use them. */
+function createRunMcp(
+  options: RunSetupOptions,
+  parts: {
+    registry: AgentRegistry;
+    workspace: Workspace;
+    env: Readonly<Record<string, string | undefined>>;
+    commands: CommandRuntime;
+    signal: AbortSignal;
+    history: History;
+    factory: InstanceFactory;
+  },
+): RunMcp {
+  const { config } = options;
+  let mcp: McpToolset = options.mcp ?? NO_MCP_TOOLS;
+  let started = false;
+  return {
+    async start() {
+      if (started) return;
+      started = true;
+      if (options.mcp === undefined && wantsMcp(config, parts.registry)) {
+        mcp = await openMcpTools(config, {
+          workspace: parts.workspace.root,
+          env: parts.env,
+          wrapArgv: parts.commands.sandbox?.wrapArgv,
+          signal: parts.signal,
+          onWarning: (message) => parts.history.append({ type: "warning", message }),
+        });
+      }
+      if (mcp.servers.length > 0) parts.history.append({ type: "mcp_servers", servers: [...mcp.servers] });
+      parts.factory.mcpTools = mcp.tools;
+    },
+    async close() {
+      if (!options.mcp) await mcp.close();
+    },
+  };
 }
 
 /**
@@ -176,24 +233,13 @@ export async function openRunSetup(options: RunSetupOptions): Promise<RunSetup> 
   await loadModelInfoFor(config);
   const env = options.env ?? process.env;
   const runSignal = options.signal ?? new AbortController().signal;
-  let stepSignal = runSignal;
   const workspace = createWorkspace(options.workspace);
   const commands = options.commandRuntime ?? (await openRunCommandRuntime(config, workspace.root, env));
   const secrets = secretsOf(config, env);
-  const maxIterations = config.core.max_iterations;
-  const maxDepth = config.core.max_delegation_depth;
-
-  let trajectory: TrajectoryWriter | undefined;
-  const savePath = config.core.save_trajectory_path;
-  if (savePath !== null) {
-    // A relative path is relative to the config file that sets it (like the other paths a config names).
-    const source = config.provenance.sections.core?.save_trajectory_path?.source;
-    const base = source?.kind === "file" ? dirname(source.file) : (options.cwd ?? process.cwd());
-    trajectory = openTrajectory(trajectoryFileFor(resolve(base, savePath), randomUUID()), secrets);
-  }
+  const trajectory = openRunTrajectory(config, options.cwd, secrets);
   const history = createHistory(
     [
-      ...(trajectory ? [(event: RunEvent) => trajectory?.write(event)] : []),
+      ...(trajectory ? [(event: RunEvent) => trajectory.write(event)] : []),
       ...(options.onEvent ? [options.onEvent] : []),
     ],
     { secrets },
@@ -203,121 +249,29 @@ export async function openRunSetup(options: RunSetupOptions): Promise<RunSetup> 
     agentCapsUsd: agentCapsOf(config, registry),
     onWarning: (message) => history.append({ type: "warning", message }),
   });
-  let steps = 0;
-
-  const checkLimits = (agent: AgentInstance) => {
-    if (stepSignal.aborted) throw new RunStop("interrupted", "interrupted (Ctrl-C)");
-    const limit = ledger.limitReached(agent.chain);
-    if (limit?.scope === "run") {
-      throw new RunStop(
-        "budget_exceeded",
-        `budget exceeded: spent ${formatUsd(limit.spentUsd)} of max_budget_per_task ${formatUsd(limit.capUsd)}`,
-      );
-    }
-    if (steps >= maxIterations) {
-      throw new RunStop(
-        "max_iterations",
-        `iteration limit reached: ${steps} of max_iterations ${maxIterations} LLM calls; spent ${formatUsd(ledger.totalUsd())}`,
-      );
-    }
-    steps += 1;
-    return limit;
-  };
-  // The step's signal is read when it is used: a session's agents outlive the steps they run.
-  const loopRun = {
-    history,
-    get signal() {
-      return stepSignal;
-    },
-    checkLimits,
-  };
-  const agents = registry.names().map((name) => {
-    const definition = registry.get(name) as AgentDefinition;
-    return { name, description: definition.description };
-  });
-
-  const factory: InstanceFactory = {
+  const limits = createStepLimits(ledger, config.core.max_iterations, runSignal);
+  const { factory, runAgent } = createAgentRunner({
     config,
     cwd: options.cwd ?? process.cwd(),
     env,
     fetch: options.fetch,
     signal: runSignal,
-    agents,
-    toolContext: {
-      workspace,
-      get signal() {
-        return stepSignal;
-      },
-      commandTimeoutMs: config.sandbox.timeout * 1000,
-      wrapCommand: commands.wrap,
-      commandEnv: commandEnvironment(env, config.sandbox.runtime_startup_env_vars),
-      fileHistory: new Map(),
-      confirm: options.confirm,
-    },
-    onLlmEvent(agent, event) {
-      if (event.type === "response") {
-        ledger.record(agent.chain, {
-          agent: agent.name,
-          llmConfig: event.configName,
-          model: event.model,
-          usage: event.usage,
-          costUsd: event.costUsd,
-          latencyMs: event.latencyMs,
-        });
-      }
-      options.onLlmEvent?.({ name: agent.name, depth: agent.depth }, event);
-    },
-    delegateFor: (parent) => async (name, task) => {
-      const definition = registry.get(name);
-      if (definition === undefined) {
-        throw new ToolError(
-          `unknown agent "${name}"; the agents you can delegate to are: ${agents.map((agent) => agent.name).join(", ")}`,
-        );
-      }
-      if (parent.depth + 1 > maxDepth) {
-        throw new ToolError(
-          `delegation depth limit reached (max_delegation_depth = ${maxDepth}); do this sub-task yourself`,
-        );
-      }
-      let child: AgentInstance;
-      try {
-        child = createAgentInstance(factory, definition, parent.depth + 1, parent.chain);
-      } catch (error) {
-        // A delegate whose config cannot be used (an unset ${VAR}) is the delegator's to work around.
-        if (!(error instanceof ConfigError)) throw error;
-        const problems = error.issues.map((issue) => formatIssue(issue)).join("; ");
-        throw new ToolError(`${name} cannot start: ${problems}`);
-      }
-      return runAgent(child, task);
-    },
-  };
-
-  const runAgent = async (agent: AgentInstance, task: string, messages?: ChatMessage[]): Promise<string> => {
-    history.append({
-      type: "agent_start",
-      agent: agent.name,
-      depth: agent.depth,
-      llm_config: agent.llmConfig,
-      llm_config_reason: agent.llmConfigReason,
-      model: agent.model,
-      task,
-    });
-    const outcome = await runAgentLoop(agent, task, loopRun, messages);
-    history.append({
-      type: "agent_end",
-      agent: agent.name,
-      depth: agent.depth,
-      status: outcome.status,
-      message: outcome.message,
-    });
-    if (outcome.status === "finished") return outcome.message;
-    if (agent.depth === 0) throw new RunStop("budget_exceeded", `budget exceeded: ${outcome.message}`);
-    // A delegate at its cap stops; its delegator carries on with this observation.
-    throw new ToolError(`${agent.name} stopped before finishing: ${outcome.message}. Carry on without it.`);
-  };
-
-  let mcp: McpToolset = options.mcp ?? NO_MCP_TOOLS;
-  let mcpStarted = false;
+    registry,
+    history,
+    ledger,
+    limits,
+    toolContext: runToolContext(config, { workspace, commands, env }, limits, options.confirm),
+    onLlmEvent: options.onLlmEvent,
+  });
+  const mcp = createRunMcp(options, {
+    registry,
+    workspace,
+    env,
+    commands,
+    signal: runSignal,
+    history,
+    factory,
+  });
 
   return {
     config,
@@ -330,30 +284,13 @@ export async function openRunSetup(options: RunSetupOptions): Promise<RunSetup> 
     trajectory,
     secrets,
     get steps() {
-      return steps;
+      return limits.steps;
     },
     get signal() {
-      return stepSignal;
+      return limits.signal;
     },
-    async startMcp() {
-      if (mcpStarted) return;
-      mcpStarted = true;
-      if (options.mcp === undefined && wantsMcp(config, registry)) {
-        mcp = await openMcpTools(config, {
-          workspace: workspace.root,
-          env,
-          wrapArgv: commands.sandbox?.wrapArgv,
-          signal: runSignal,
-          onWarning: (message) => history.append({ type: "warning", message }),
-        });
-      }
-      if (mcp.servers.length > 0) history.append({ type: "mcp_servers", servers: [...mcp.servers] });
-      factory.mcpTools = mcp.tools;
-    },
-    beginStep(signal) {
-      stepSignal = signal;
-      steps = 0;
-    },
+    startMcp: () => mcp.start(),
+    beginStep: (signal) => limits.begin(signal),
     createAgent(name, llm) {
       const definition = registry.get(name);
       if (definition === undefined) {
@@ -364,7 +301,7 @@ export async function openRunSetup(options: RunSetupOptions): Promise<RunSetup> 
     runAgent,
     async close() {
       // Servers stop before the runtime, so no process outlives the run or the session.
-      if (!options.mcp) await mcp.close();
+      await mcp.close();
       if (!options.commandRuntime) await commands.close();
       trajectory?.close();
     },

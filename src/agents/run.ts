@@ -6,9 +6,11 @@
 import { redactSecrets } from "../config/secrets.ts";
 import type { BreakdownRow, RunEvent, RunStatus } from "./events.ts";
 import type { LedgerRow } from "./ledger.ts";
-import { openRunSetup, type RunSetupOptions, stepOutcomeOf } from "./run-setup.ts";
+import { openRunSetup, type RunSetupOptions } from "./run-setup.ts";
+import { stepOutcomeOf } from "./step-limits.ts";
 
-export { openRunCommandRuntime, RunStop } from "./run-setup.ts";
+export { openRunCommandRuntime } from "./run-setup.ts";
+export { RunStop } from "./step-limits.ts";
 
 /** Options of {@link runTask}. */
 export interface RunTaskOptions extends Omit<RunSetupOptions, "confirm"> {

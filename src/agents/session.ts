@@ -13,7 +13,8 @@ import type { AgentLlmChoice } from "./instance.ts";
 import type { Ledger, LedgerRow } from "./ledger.ts";
 import type { AgentInstance } from "./loop.ts";
 import { toBreakdown } from "./run.ts";
-import { openRunSetup, type RunSetup, type RunSetupOptions, stepOutcomeOf } from "./run-setup.ts";
+import { openRunSetup, type RunSetup, type RunSetupOptions } from "./run-setup.ts";
+import { stepOutcomeOf } from "./step-limits.ts";
 
 /** A session command that cannot be done as asked (unknown agent or config); nothing changed. */
 export class SessionInputError extends Error {
