@@ -81,6 +81,81 @@ function closeOpenToolCalls(messages: ChatMessage[], note: string): void {
     if (!answered.has(call.id)) messages.push({ role: "tool", tool_call_id: call.id, content: note });
 }
 
+/** The agent a session starts or switches to; a config that cannot be used is the user's to fix. */
+function createSessionAgent(setup: RunSetup, name: string, llm?: AgentLlmChoice): AgentInstance {
+  try {
+    return setup.createAgent(name, llm);
+  } catch (error) {
+    // An unset ${VAR}: located, and nothing changes.
+    if (!(error instanceof ConfigError)) throw error;
+    throw new SessionInputError(error.issues.map((issue) => formatIssue(issue)).join("; "));
+  }
+}
+
+/** An agent `/agent` may switch to, or a `SessionInputError` naming the known ones. */
+function checkAgentName(setup: RunSetup, name: string): void {
+  const known = setup.registry.names();
+  if (known.includes(name)) return;
+  const suggestion = didYouMean(name, known);
+  throw new SessionInputError(
+    `unknown agent "${name}"${suggestion ? `; did you mean "${suggestion}"?` : ""} (agents: ${known.join(", ")})`,
+  );
+}
+
+/** The named config `/llm` asks for, or a `SessionInputError` naming the known ones. */
+function checkLlmName(config: RunSetup["config"], text: string): string {
+  const name = parseLlmConfigName(text);
+  if (Object.hasOwn(config.llms, name)) return name;
+  const known = Object.keys(config.llms);
+  const suggestion = didYouMean(name, known);
+  throw new SessionInputError(
+    `unknown LLM config "${name}"${suggestion ? `; did you mean "${suggestion}"?` : ""} (configs: ${known.join(", ")})`,
+  );
+}
+
+function activeOf(instance: AgentInstance): ActiveAgent {
+  return {
+    name: instance.name,
+    llmConfig: instance.llmConfig,
+    model: instance.model,
+    reason: instance.llmConfigReason,
+  };
+}
+
+/** Starts a task: its own signal and iteration count, and its `run_start` event. */
+function beginTask(setup: RunSetup, agent: AgentInstance, task: string, signal: AbortSignal): void {
+  setup.beginStep(signal);
+  setup.history.append({
+    type: "run_start",
+    task,
+    agent: agent.name,
+    workspace: setup.workspace.root,
+    runtime: setup.commands.summary,
+  });
+}
+
+/** Ends a task: its `run_end` event with the bill so far, and the reply with secrets masked. */
+function endTask(setup: RunSetup, reply: SessionReply): SessionReply {
+  const { ledger } = setup;
+  setup.history.append({
+    type: "run_end",
+    status: reply.status,
+    final_message: reply.message,
+    total_cost: ledger.unpricedCalls() > 0 ? null : ledger.totalUsd(),
+    breakdown: toBreakdown(ledger.rows()),
+  });
+  return { status: reply.status, message: redactSecrets(reply.message, setup.secrets) };
+}
+
+/** The bill, with the active agent × config as a row of zeros until it has made a call. */
+function rowsWithActive(ledger: Ledger, agent: AgentInstance): LedgerRow[] {
+  const rows = ledger.rows();
+  const seen = rows.some((row) => row.agent === agent.name && row.llmConfig === agent.llmConfig);
+  if (seen) return rows;
+  const zero = { calls: 0, inputTokens: 0, outputTokens: 0, costUsd: 0, unpricedCalls: 0, timeMs: 0 };
+  return [...rows, { agent: agent.name, llmConfig: agent.llmConfig, model: agent.model, ...zero }];
+}
+
 /**
  * Opens a session: the same setup and preflight as `runTask` (throws `RunSetupError`/`ConfigError`
  * before anything is sent), with the starting agent ready.
@@ -100,22 +175,6 @@ export async function openSession(options: SessionOptions): Promise<Session> {
   let busy = false;
   // `/llm` holds for the rest of the session: back on an agent, it is on the config it was switched to.
   const switched = new Map<string, string>();
-
-  const activeOf = (instance: AgentInstance): ActiveAgent => ({
-    name: instance.name,
-    llmConfig: instance.llmConfig,
-    model: instance.model,
-    reason: instance.llmConfigReason,
-  });
-  // A config that cannot be used (an unset ${VAR}) is the user's to fix: located, and nothing changes.
-  const create = (name: string, llm?: AgentLlmChoice): AgentInstance => {
-    try {
-      return setup.createAgent(name, llm);
-    } catch (error) {
-      if (!(error instanceof ConfigError)) throw error;
-      throw new SessionInputError(error.issues.map((issue) => formatIssue(issue)).join("; "));
-    }
-  };
   const refuseWhileBusy = (what: string) => {
     if (busy) throw new SessionInputError(`${what} waits until the task in progress ends (Ctrl-C stops it)`);
   };
@@ -136,14 +195,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     async send(task, signal = new AbortController().signal) {
       refuseWhileBusy("a new task");
       busy = true;
-      setup.beginStep(signal);
-      history.append({
-        type: "run_start",
-        task,
-        agent: agent.name,
-        workspace: setup.workspace.root,
-        runtime: setup.commands.summary,
-      });
+      beginTask(setup, agent, task, signal);
       let reply: SessionReply;
       try {
         reply = { status: "finished", message: await setup.runAgent(agent, task, messages) };
@@ -160,42 +212,25 @@ export async function openSession(options: SessionOptions): Promise<Session> {
             : "Not run: the task ended first.",
         );
       }
-      const rows = ledger.rows();
-      history.append({
-        type: "run_end",
-        status: reply.status,
-        final_message: reply.message,
-        total_cost: ledger.unpricedCalls() > 0 ? null : ledger.totalUsd(),
-        breakdown: toBreakdown(rows),
-      });
-      return { status: reply.status, message: redactSecrets(reply.message, setup.secrets) };
+      return endTask(setup, reply);
     },
     useAgent(name) {
       refuseWhileBusy("/agent");
-      const known = setup.registry.names();
-      if (!known.includes(name)) {
-        const suggestion = didYouMean(name, known);
-        throw new SessionInputError(
-          `unknown agent "${name}"${suggestion ? `; did you mean "${suggestion}"?` : ""} (agents: ${known.join(", ")})`,
-        );
-      }
+      checkAgentName(setup, name);
       const llm = switched.get(name);
-      agent = create(name, llm === undefined ? undefined : { name: llm, reason: "switched" });
+      agent = createSessionAgent(
+        setup,
+        name,
+        llm === undefined ? undefined : { name: llm, reason: "switched" },
+      );
       // The conversation carries over; the new agent speaks with its own system prompt.
       if (messages[0]?.role === "system") messages[0] = { role: "system", content: agent.systemPrompt };
       return activeOf(agent);
     },
     useLlm(text) {
       refuseWhileBusy("/llm");
-      const name = parseLlmConfigName(text);
-      const known = Object.keys(config.llms);
-      if (!Object.hasOwn(config.llms, name)) {
-        const suggestion = didYouMean(name, known);
-        throw new SessionInputError(
-          `unknown LLM config "${name}"${suggestion ? `; did you mean "${suggestion}"?` : ""} (configs: ${known.join(", ")})`,
-        );
-      }
-      agent = create(agent.name, { name, reason: "switched" });
+      const name = checkLlmName(config, text);
+      agent = createSessionAgent(setup, agent.name, { name, reason: "switched" });
       switched.set(agent.name, name);
       return activeOf(agent);
     },
@@ -207,13 +242,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
       refuseWhileBusy("/new");
       messages = [];
     },
-    rows() {
-      const rows = ledger.rows();
-      const seen = rows.some((row) => row.agent === agent.name && row.llmConfig === agent.llmConfig);
-      if (seen) return rows;
-      const zero = { calls: 0, inputTokens: 0, outputTokens: 0, costUsd: 0, unpricedCalls: 0, timeMs: 0 };
-      return [...rows, { agent: agent.name, llmConfig: agent.llmConfig, model: agent.model, ...zero }];
-    },
+    rows: () => rowsWithActive(ledger, agent),
     close: () => setup.close(),
   };
 }
