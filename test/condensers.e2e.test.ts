@@ -2,37 +2,27 @@
 // summarising on its own cheap config (billed under that config), and a context-too-long answer from the
 // provider, on both wire formats, condensed and retried once.
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
+import { mkdtempSync, realpathSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, beforeEach, test } from "node:test";
-import { type FakeUpstream, startFakeUpstream } from "../src/fake-upstream/server.ts";
+import { test } from "node:test";
 import type { Behaviour } from "../src/llm/replies/behaviours.ts";
 import { root, runCli } from "./run-cli.ts";
+import { setUpRun, toolCall, trajectoryOf, useFakeUpstream } from "./run-fixture.ts";
 
 const secret = "sk-condenser-e2e-never-shown-777";
-let upstream: FakeUpstream;
-
-before(async () => {
-  assert.ok(existsSync(join(root, "dist/cli/commands/run.js")), "run `npm run build` before the e2e tests");
-  upstream = await startFakeUpstream();
-});
-after(() => upstream.close());
-beforeEach(() => upstream.reset());
+const upstream = await useFakeUpstream();
 
 function setUp(configText: string): string {
-  const dir = realpathSync(mkdtempSync(join(tmpdir(), "llmconf-condense-")));
-  mkdirSync(join(dir, "repo"));
-  writeFileSync(join(dir, "config.toml"), configText);
-  return dir;
+  return setUpRun("llmconf-condense-", configText).dir;
 }
 
 function think(thought: string): Behaviour {
-  return { toolCalls: [{ name: "think", arguments: { thought } }] };
+  return toolCall("think", { thought });
 }
 
 function finish(message: string): Behaviour {
-  return { toolCalls: [{ name: "finish", arguments: { message } }] };
+  return toolCall("finish", { message });
 }
 
 interface SentBody {
@@ -56,10 +46,6 @@ function textOf(content: unknown): string {
       )
       .join("");
   return "";
-}
-
-function trajectoryOf(dir: string): { type: string; [key: string]: unknown }[] {
-  return JSON.parse(readFileSync(join(dir, "trajectory.json"), "utf8"));
 }
 
 test("an llm condenser on a cheap config summarises the forgotten middle, and its calls are billed under that config", async () => {

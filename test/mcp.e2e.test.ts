@@ -5,40 +5,31 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  realpathSync,
-  writeFileSync,
-} from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, beforeEach, test } from "node:test";
-import { type FakeUpstream, startFakeUpstream } from "../src/fake-upstream/server.ts";
-import type { Behaviour } from "../src/llm/replies/behaviours.ts";
+import { test } from "node:test";
 import { startSseServer, startStreamableHttpServer } from "./fixtures/mcp/http-server.ts";
-import { bin, root, runCli } from "./run-cli.ts";
+import { echoServer, echoServerEntry, processesWith } from "./mcp-servers.ts";
+import { bin, runCli } from "./run-cli.ts";
+import {
+  toolCall as call,
+  lastObservations,
+  setUpRun,
+  trajectoryOf as trajectory,
+  useFakeUpstream,
+} from "./run-fixture.ts";
 
 const llmKey = "sk-mcp-e2e-never-shown-4242";
 const envSecret = "mcp-env-secret-never-shown-7777";
 const apiKey = "mcp-api-key-never-shown-9999";
-const echoServer = join(root, "test/fixtures/mcp/echo-server.mjs");
-let upstream: FakeUpstream;
-
-before(async () => {
-  assert.ok(existsSync(join(root, "dist/cli/commands/run.js")), "run `npm run build` before the e2e tests");
-  upstream = await startFakeUpstream();
-});
-after(() => upstream.close());
-beforeEach(() => upstream.reset());
+const upstream = await useFakeUpstream();
 
 /** A stdio server entry running the fixture, marked with a token that finds its processes later. */
 function echoEntry(name: string, marker: string, extraArgs: string[] = []): string {
-  const args = JSON.stringify([echoServer, `--marker=${marker}`, ...extraArgs]);
-  return `{ name = "${name}", command = ${JSON.stringify(process.execPath)}, args = ${args}, env = { SECRET_TOKEN = "${envSecret}" } }`;
+  return echoServerEntry(name, {
+    args: [`--marker=${marker}`, ...extraArgs],
+    env: { SECRET_TOKEN: envSecret },
+  });
 }
 
 /** A directory with a config (the fake upstream, `runtime`, the given [mcp] lines) and a workspace. */
@@ -46,11 +37,8 @@ function setUp(options: { runtime?: string; mcp: string; extra?: string }): {
   dir: string;
   workspace: string;
 } {
-  const dir = realpathSync(mkdtempSync(join(tmpdir(), "llmconf-mcp-e2e-")));
-  const workspace = join(dir, "repo");
-  mkdirSync(workspace);
-  writeFileSync(
-    join(dir, "config.toml"),
+  return setUpRun(
+    "llmconf-mcp-e2e-",
     `[core]
 runtime = "${options.runtime ?? "local"}"
 save_trajectory_path = "trajectory.json"
@@ -67,48 +55,16 @@ ${options.extra ?? ""}
 ${options.mcp}
 `,
   );
-  return { dir, workspace };
-}
-
-function call(name: string, args: Record<string, unknown>): Behaviour {
-  return { toolCalls: [{ name, arguments: args }] };
 }
 
 function run(dir: string, task: string) {
   return runCli(["run", "-d", "repo", "-t", task], { cwd: dir });
 }
 
-/** The tool observations the upstream was sent in its last request. */
-function lastObservations(): string[] {
-  const body = upstream.requests.at(-1)?.body as { messages: { role: string; content: string }[] };
-  return body.messages.filter((message) => message.role === "tool").map((message) => message.content);
-}
-
 /** The tool names sent in the first request. */
 function toolsSent(): string[] {
   const body = upstream.requests[0]?.body as { tools: { function: { name: string } }[] };
   return body.tools.map((tool) => tool.function.name);
-}
-
-/** Live (not zombie) processes whose command line contains `marker`: the server, or bwrap around it. */
-function processesWith(marker: string): number[] {
-  const found: number[] = [];
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const commandLine = readFileSync(`/proc/${entry}/cmdline`, "utf8");
-      const state = readFileSync(`/proc/${entry}/stat`, "utf8").replace(/^.*\) /, "")[0];
-      if (commandLine.includes(marker) && state !== "Z") found.push(Number(entry));
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  return found;
-}
-
-/** The run's trajectory events. */
-function trajectory(dir: string): { type: string; [key: string]: unknown }[] {
-  return JSON.parse(readFileSync(join(dir, "trajectory.json"), "utf8"));
 }
 
 for (const runtime of ["local", "sandbox"]) {
@@ -126,7 +82,7 @@ for (const runtime of ["local", "sandbox"]) {
     assert.equal(result.code, 0, result.stderr);
     assert.equal(upstream.pendingCount(), 0);
     assert.ok(toolsSent().includes("echo") && toolsSent().includes("execute_bash"), toolsSent().join());
-    const [echoed, sum, picture, env] = lastObservations();
+    const [echoed, sum, picture, env] = lastObservations(upstream);
     assert.equal(echoed, "echo: hello");
     assert.equal(sum, "5");
     assert.equal(picture, "a red dot\n[image: image/png, 8 B]");
@@ -165,7 +121,7 @@ test("a server that fails to start is a located warning; the run goes on with th
     result.stderr,
     /warning: MCP server "missing" \(\[mcp\] stdio_servers\[2\] at \S+config\.toml:\d+\) did not start: command "no-such-mcp-server-xyz" was not found/,
   );
-  assert.deepEqual(lastObservations(), ["echo: still here"]);
+  assert.deepEqual(lastObservations(upstream), ["echo: still here"]);
   assert.ok(!result.stderr.includes(envSecret));
   assert.deepEqual(processesWith(marker), []);
 });
@@ -186,7 +142,7 @@ test("a tool that fails, hangs past its timeout or kills its server is an error 
   );
   const result = await run(dir, "Try everything");
   assert.equal(result.code, 0, result.stderr);
-  const [failed, invalid, hung, exited, afterDeath] = lastObservations();
+  const [failed, invalid, hung, exited, afterDeath] = lastObservations(upstream);
   assert.equal(failed, "ERROR: fail failed: the fail tool failed on purpose");
   assert.match(invalid ?? "", /^ERROR: add failed: .*Input validation error/);
   assert.match(hung ?? "", /^ERROR: hang timed out after 1 s \(MCP server "echo"\); the call was cancelled/);
@@ -261,7 +217,7 @@ sse_servers = [{ url = "${sse.url}", api_key = "${apiKey}" }]`,
     const result = await run(dir, "Shout twice");
     assert.equal(result.code, 0, result.stderr);
     assert.ok(toolsSent().includes(shttpName) && toolsSent().includes(sseName), toolsSent().join());
-    assert.deepEqual(lastObservations(), ["OVER HTTP", "OVER SSE"]);
+    assert.deepEqual(lastObservations(upstream), ["OVER HTTP", "OVER SSE"]);
     for (const headers of [...shttp.headers, ...sse.headers]) {
       assert.equal(headers.authorization, `Bearer ${apiKey}`);
       assert.equal(headers["x-session-api-key"], apiKey);
@@ -301,7 +257,7 @@ test("servers listed in MCP_STDIO_SERVERS (OpenHands' env form) start too, and w
     env: { MCP_STDIO_SERVERS: JSON.stringify(servers) },
   });
   assert.equal(result.code, 0, result.stderr);
-  assert.deepEqual(lastObservations(), ["echo: from env"]);
+  assert.deepEqual(lastObservations(upstream), ["echo: from env"]);
   assert.match(
     result.stderr,
     /warning: MCP server "broken" \(\[mcp\] stdio_servers\[1\] from MCP_STDIO_SERVERS\) did not start: its process exited with code 3/,

@@ -2,31 +2,15 @@
 // HTTP, real files in a temporary workspace, real processes.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  realpathSync,
-  symlinkSync,
-  writeFileSync,
-} from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, beforeEach, test } from "node:test";
-import { type FakeUpstream, startFakeUpstream } from "../src/fake-upstream/server.ts";
+import { test } from "node:test";
 import type { Behaviour } from "../src/llm/replies/behaviours.ts";
 import { bin, root, runCli } from "./run-cli.ts";
+import { toolCall as call, lastObservations, setUpRun, useFakeUpstream } from "./run-fixture.ts";
 
 const secret = "sk-run-e2e-never-shown-4242";
-let upstream: FakeUpstream;
-
-before(async () => {
-  assert.ok(existsSync(join(root, "dist/cli/commands/run.js")), "run `npm run build` before the e2e tests");
-  upstream = await startFakeUpstream();
-});
-after(() => upstream.close());
-beforeEach(() => upstream.reset());
+const upstream = await useFakeUpstream();
 
 /** The cost-optimisation example (examples/cost-optimization.toml), pointed at the fake upstream. */
 function costOptimizationConfig(extra = ""): string {
@@ -40,30 +24,14 @@ function costOptimizationConfig(extra = ""): string {
 }
 
 /** A fresh directory with a config file and a workspace holding one source file. */
-function setUp(configText: string): { dir: string; workspace: string } {
-  const dir = realpathSync(mkdtempSync(join(tmpdir(), "llmconf-run-")));
-  const workspace = join(dir, "repo");
-  mkdirSync(join(workspace, "src"), { recursive: true });
-  writeFileSync(
-    join(workspace, "src/greet.js"),
-    "export function greet(name) {\n  return `hello ${name}`;\n}\n",
-  );
-  writeFileSync(join(dir, "config.toml"), configText);
-  return { dir, workspace };
-}
-
-function call(name: string, args: Record<string, unknown>): Behaviour {
-  return { toolCalls: [{ name, arguments: args }] };
+function setUp(configText: string) {
+  return setUpRun("llmconf-run-", configText, {
+    "src/greet.js": "export function greet(name) {\n  return `hello ${name}`;\n}\n",
+  });
 }
 
 function run(dir: string, args: string[]) {
   return runCli(["run", "-d", "repo", ...args], { cwd: dir });
-}
-
-/** The tool observations the upstream was sent in its last request. */
-function lastObservations(): string[] {
-  const body = upstream.requests.at(-1)?.body as { messages: { role: string; content: string }[] };
-  return body.messages.filter((message) => message.role === "tool").map((message) => message.content);
 }
 
 test("the cost-optimisation example: CodeActAgent delegates exploring and writing, each agent on its own config, and the bill is split", async () => {
@@ -202,7 +170,7 @@ test("agent commands do not see llmconf's credential variables, only those runti
     env: { ANTHROPIC_API_KEY: "sk-ant-from-env-7777", GITHUB_TOKEN: "ghp-from-env-8888", LANG: "C.UTF-8" },
   });
   assert.equal(result.code, 0, result.stderr);
-  const [observation = ""] = lastObservations();
+  const [observation = ""] = lastObservations(upstream);
   assert.match(observation, /^LANG=C\.UTF-8$/m, "ordinary variables pass");
   assert.match(observation, /^DEPLOY_TOKEN=given-on-purpose$/m);
   for (const hidden of ["ANTHROPIC_API_KEY", "sk-ant-from-env-7777", "GITHUB_TOKEN", "ghp-from-env-8888"]) {
@@ -261,7 +229,7 @@ test("an agent's own cap stops that delegate; its delegator gets an observation 
   assert.equal(result.code, 0, result.stderr);
   assert.equal(JSON.parse(result.stdout).final_message, "finished without the explorer");
   assert.match(
-    lastObservations()[0] ?? "",
+    lastObservations(upstream)[0] ?? "",
     /RepoExplorerAgent stopped before finishing: RepoExplorerAgent reached its budget cap of \$0\.0015/,
   );
   assert.match(result.stderr, /RepoExplorerAgent stopped: RepoExplorerAgent reached its budget cap/);
@@ -335,7 +303,7 @@ test("file tools refuse paths outside the workspace: .., absolute elsewhere, sym
   );
   const result = await run(dir, ["-t", "try to escape"]);
   assert.equal(result.code, 0, result.stderr);
-  const observations = lastObservations();
+  const observations = lastObservations(upstream);
   assert.equal(observations.length, 4);
   assert.match(observations[0] ?? "", /^ERROR: \.\.\/outside\/secret\.txt is outside the workspace/);
   assert.match(observations[1] ?? "", /is outside the workspace/);
@@ -357,7 +325,7 @@ test("a command that outlives [sandbox] timeout is killed with its children, and
   const result = await run(dir, ["-t", "hang"]);
   assert.equal(result.code, 0, result.stderr);
   assert.match(
-    lastObservations()[0] ?? "",
+    lastObservations(upstream)[0] ?? "",
     /command timed out after 1 s and was killed with all its child processes/,
   );
   const pid = Number(readFileSync(join(workspace, "child.pid"), "utf8"));
@@ -382,7 +350,7 @@ test("a delegate to an unknown agent is an observation listing the known agents"
   const result = await run(dir, ["-t", "delegate"]);
   assert.equal(result.code, 0, result.stderr);
   assert.equal(
-    lastObservations()[0],
+    lastObservations(upstream)[0],
     'ERROR: unknown agent "NoSuchAgent"; the agents you can delegate to are: CodeActAgent, RepoExplorerAgent, CodeWriterAgent',
   );
 });
@@ -462,7 +430,10 @@ test("delegation deeper than max_delegation_depth is refused with an observation
   );
   const result = await run(dir, ["-t", "delegate"]);
   assert.equal(result.code, 0, result.stderr);
-  assert.match(lastObservations()[0] ?? "", /delegation depth limit reached \(max_delegation_depth = 0\)/);
+  assert.match(
+    lastObservations(upstream)[0] ?? "",
+    /delegation depth limit reached \(max_delegation_depth = 0\)/,
+  );
   assert.equal(upstream.requests.length, 2);
 });
 
@@ -511,7 +482,7 @@ test("a config that needs an unset ${VAR} cannot be used: a located error for th
   const delegated = await run(dir, ["-t", "delegate"]);
   assert.equal(delegated.code, 0, delegated.stderr);
   assert.match(
-    lastObservations()[0] ?? "",
+    lastObservations(upstream)[0] ?? "",
     /RepoExplorerAgent cannot start: .*config\.toml:\d+:\d+: error: LLM config "repo-explorer" cannot be used/,
   );
 

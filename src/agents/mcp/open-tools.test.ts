@@ -2,65 +2,29 @@
 // checked by pid.
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import {
-  existsSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  readlinkSync,
-  realpathSync,
-  writeFileSync,
-} from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readlinkSync, realpathSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { test } from "node:test";
+import { echoServerEntry, isRunning, processesWith } from "../../../test/mcp-servers.ts";
 import { loadConfig } from "../../config/load.ts";
 import { runToolCall } from "../tool-calls.ts";
 import type { ToolContext } from "../tools/tool.ts";
 import type { Workspace } from "../workspace.ts";
 import { openMcpTools } from "./open-tools.ts";
 
-const server = resolve(import.meta.dirname, "../../../test/fixtures/mcp/echo-server.mjs");
-
-/** A config listing the fixture server (with `args`) and a workspace beside it. */
-async function setUp(args: string[] = []) {
+/** A config (`before` the [mcp] section) listing the fixture server (`args`, `env`) and a workspace beside it. */
+async function setUp(args: string[] = [], options: { env?: Record<string, string>; before?: string } = {}) {
   const dir = realpathSync(mkdtempSync(join(tmpdir(), "llmconf-mcp-open-")));
   const pidFile = join(dir, "server.pid");
-  writeFileSync(
-    join(dir, "config.toml"),
-    `[mcp]\nstdio_servers = [{ name = "echo", command = ${JSON.stringify(process.execPath)}, args = ${JSON.stringify([server, ...args])}, env = { MCP_PID_FILE = ${JSON.stringify(pidFile)} } }]\n`,
-  );
+  const entry = echoServerEntry("echo", { args, env: options.env ?? { MCP_PID_FILE: pidFile } });
+  writeFileSync(join(dir, "config.toml"), `${options.before ?? ""}[mcp]\nstdio_servers = [${entry}]\n`);
   const config = await loadConfig({
     configFile: join(dir, "config.toml"),
     userFiles: false,
     env: { PATH: process.env.PATH ?? "" },
   });
   return { dir, pidFile, config };
-}
-
-/** Live (not zombie) processes whose command line contains `marker`. */
-function processesWith(marker: string): number[] {
-  const found: number[] = [];
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const commandLine = readFileSync(`/proc/${entry}/cmdline`, "utf8");
-      const state = readFileSync(`/proc/${entry}/stat`, "utf8").replace(/^.*\) /, "")[0];
-      if (commandLine.includes(marker) && state !== "Z") found.push(Number(entry));
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  return found;
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 test("a config without MCP servers opens nothing and has no tools", async () => {
@@ -139,15 +103,9 @@ test("a server that needs an unset ${VAR} is not started, and the warning names 
 });
 
 test("a stdio server gets [sandbox] runtime_startup_env_vars, and its own env wins over them", async () => {
-  const dir = realpathSync(mkdtempSync(join(tmpdir(), "llmconf-mcp-open-")));
-  writeFileSync(
-    join(dir, "config.toml"),
-    `[sandbox]\nruntime_startup_env_vars = { FROM_STARTUP = "startup", SHARED = "startup" }\n\n[mcp]\nstdio_servers = [{ name = "echo", command = ${JSON.stringify(process.execPath)}, args = ${JSON.stringify([server])}, env = { SHARED = "server" } }]\n`,
-  );
-  const config = await loadConfig({
-    configFile: join(dir, "config.toml"),
-    userFiles: false,
-    env: { PATH: process.env.PATH ?? "" },
+  const { dir, config } = await setUp([], {
+    env: { SHARED: "server" },
+    before: '[sandbox]\nruntime_startup_env_vars = { FROM_STARTUP = "startup", SHARED = "startup" }\n\n',
   });
   const mcp = await openMcpTools(config, { workspace: dir, onWarning: assert.fail });
   try {

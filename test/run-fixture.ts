@@ -1,0 +1,65 @@
+// What the `llmconf run` end-to-end tests share: the fake upstream a test file talks to, a fresh
+// directory holding config.toml and a workspace beside it, scripted tool calls, and what the run left
+// behind (its trajectory, the observations sent back).
+import assert from "node:assert/strict";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { after, beforeEach } from "node:test";
+import { type FakeUpstream, startFakeUpstream } from "../src/fake-upstream/server.ts";
+import type { Behaviour } from "../src/llm/replies/behaviours.ts";
+import { root } from "./run-cli.ts";
+
+/**
+ * Starts the fake upstream for the calling test file (once dist/ is built): reset before each test,
+ * closed after the last.
+ */
+export async function useFakeUpstream(): Promise<FakeUpstream> {
+  assert.ok(existsSync(join(root, "dist/cli/commands/run.js")), "run `npm run build` before the e2e tests");
+  const upstream = await startFakeUpstream();
+  after(() => upstream.close());
+  beforeEach(() => upstream.reset());
+  return upstream;
+}
+
+/** A run's directory: config.toml in `dir`, the workspace `repo` beside it. */
+export interface RunDirectory {
+  dir: string;
+  workspace: string;
+}
+
+/**
+ * A fresh directory (`prefix` names it in the temporary directory) with `configText` as config.toml and
+ * a workspace `repo` holding `files` (paths relative to it).
+ */
+export function setUpRun(
+  prefix: string,
+  configText: string,
+  files: Readonly<Record<string, string>> = {},
+): RunDirectory {
+  const dir = realpathSync(mkdtempSync(join(tmpdir(), prefix)));
+  const workspace = join(dir, "repo");
+  mkdirSync(workspace);
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(workspace, path)), { recursive: true });
+    writeFileSync(join(workspace, path), text);
+  }
+  writeFileSync(join(dir, "config.toml"), configText);
+  return { dir, workspace };
+}
+
+/** A scripted answer that calls one tool. */
+export function toolCall(name: string, args: Record<string, unknown>): Behaviour {
+  return { toolCalls: [{ name, arguments: args }] };
+}
+
+/** The events of the trajectory a run saved as `trajectory.json` in `dir`. */
+export function trajectoryOf(dir: string): { type: string; [key: string]: unknown }[] {
+  return JSON.parse(readFileSync(join(dir, "trajectory.json"), "utf8"));
+}
+
+/** The tool observations the upstream was sent in its last request. */
+export function lastObservations(upstream: FakeUpstream): string[] {
+  const body = upstream.requests.at(-1)?.body as { messages: { role: string; content: string }[] };
+  return body.messages.filter((message) => message.role === "tool").map((message) => message.content);
+}
