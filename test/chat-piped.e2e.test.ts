@@ -1,39 +1,19 @@
 // `llmconf chat` with stdin piped, spawned as a script runs it, against the fake upstream: one task per
 // line, each answer on stdout, slash commands, confirmations read from the input, exit 0 at its end.
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync, realpathSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, realpathSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, beforeEach, test } from "node:test";
-import { type FakeUpstream, startFakeUpstream } from "../src/fake-upstream/server.ts";
-import type { Behaviour } from "../src/llm/replies/behaviours.ts";
-import { root, runCli } from "./run-cli.ts";
+import { test } from "node:test";
+import { runCli } from "./run-cli.ts";
+import { toolCall as call, setUpRun, strongAndCheapConfig, useFakeUpstream } from "./run-fixture.ts";
 
 const secret = "sk-chat-e2e-never-shown-5151";
-let upstream: FakeUpstream;
-
-before(async () => {
-  assert.ok(existsSync(join(root, "dist/cli/commands/chat.js")), "run `npm run build` before the e2e tests");
-  upstream = await startFakeUpstream();
-});
-after(() => upstream.close());
-beforeEach(() => upstream.reset());
+const upstream = await useFakeUpstream();
 
 /** A directory with a config (a strong and a cheap config on the fake upstream) and an empty workspace. */
 function setUp(extra = ""): string {
-  const dir = realpathSync(mkdtempSync(join(tmpdir(), "llmconf-chat-")));
-  mkdirSync(join(dir, "repo"));
-  const llm = (model: string, input: number) =>
-    `model = "openai/${model}"\nbase_url = "${upstream.url}/v1"\napi_key = "${secret}"\nnum_retries = 0\ninput_cost_per_token = ${input}\noutput_cost_per_token = ${input * 2}\n`;
-  writeFileSync(
-    join(dir, "config.toml"),
-    `[core]\nruntime = "local"\n\n[llm]\n${llm("gpt-4o", 0.00001)}\n[llm.cheap]\n${llm("gpt-4o-mini", 0.000001)}\n${extra}`,
-  );
-  return dir;
-}
-
-function call(name: string, args: Record<string, unknown>): Behaviour {
-  return { toolCalls: [{ name, arguments: args }] };
+  return setUpRun("llmconf-chat-", strongAndCheapConfig(upstream, secret, extra)).dir;
 }
 
 /** The messages the upstream was sent in request `index`. */

@@ -2,13 +2,12 @@
 // read back, confirmations answered, configs switched with /llm, a stalled step interrupted with Ctrl-C
 // and the conversation going on afterwards, /status, and the ways out.
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync, realpathSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, beforeEach, test } from "node:test";
 import { type FakeUpstream, startFakeUpstream } from "../src/fake-upstream/server.ts";
-import type { Behaviour } from "../src/llm/replies/behaviours.ts";
 import { bin, root } from "./run-cli.ts";
+import { toolCall as call, setUpRun, strongAndCheapConfig } from "./run-fixture.ts";
 import { hasTmux, startInTmux, type TmuxPane } from "./tmux.ts";
 
 const secret = "sk-chat-tty-never-shown-6262";
@@ -28,25 +27,13 @@ beforeEach(() => upstream.reset());
 
 /** `llmconf chat` in a fresh directory (a strong and a cheap config on the fake upstream) in a terminal. */
 function startChat(extra = ""): { pane: TmuxPane; workspace: string } {
-  const dir = realpathSync(mkdtempSync(join(tmpdir(), "llmconf-chat-tty-")));
-  const workspace = join(dir, "repo");
-  mkdirSync(workspace);
-  const llm = (model: string, input: number) =>
-    `model = "openai/${model}"\nbase_url = "${upstream.url}/v1"\napi_key = "${secret}"\nnum_retries = 0\ninput_cost_per_token = ${input}\noutput_cost_per_token = ${input * 2}\n`;
-  writeFileSync(
-    join(dir, "config.toml"),
-    `[core]\nruntime = "local"\n\n[llm]\n${llm("gpt-4o", 0.00001)}\n[llm.cheap]\n${llm("gpt-4o-mini", 0.000001)}\n${extra}`,
-  );
+  const { dir, workspace } = setUpRun("llmconf-chat-tty-", strongAndCheapConfig(upstream, secret, extra));
   const pane = startInTmux([process.execPath, bin, "chat", "-d", "repo"], {
     cwd: dir,
     env: { PATH: process.env.PATH ?? "", HOME: "/nonexistent", TERM: "xterm-256color" },
   });
   panes.push(pane);
   return { pane, workspace };
-}
-
-function call(name: string, args: Record<string, unknown>): Behaviour {
-  return { toolCalls: [{ name, arguments: args }] };
 }
 
 /** Lines of the screen after the last one matching `marker` (what the latest command printed). */

@@ -63,3 +63,13 @@ export function lastObservations(upstream: FakeUpstream): string[] {
   const body = upstream.requests.at(-1)?.body as { messages: { role: string; content: string }[] };
   return body.messages.filter((message) => message.role === "tool").map((message) => message.content);
 }
+
+/**
+ * A config with a strong `[llm]` (gpt-4o) and a cheap `[llm.cheap]` (gpt-4o-mini), both priced and on
+ * the fake upstream, commands on the host, then `extra`: what the chat tests switch between.
+ */
+export function strongAndCheapConfig(upstream: FakeUpstream, apiKey: string, extra = ""): string {
+  const llm = (model: string, input: number) =>
+    `model = "openai/${model}"\nbase_url = "${upstream.url}/v1"\napi_key = "${apiKey}"\nnum_retries = 0\ninput_cost_per_token = ${input}\noutput_cost_per_token = ${input * 2}\n`;
+  return `[core]\nruntime = "local"\n\n[llm]\n${llm("gpt-4o", 0.00001)}\n[llm.cheap]\n${llm("gpt-4o-mini", 0.000001)}\n${extra}`;
+}

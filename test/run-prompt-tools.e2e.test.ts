@@ -1,18 +1,13 @@
 // `llmconf run` with a model that has no native tool calling: the tools travel in the prompt and the
 // calls come back as text in OpenHands' syntax, against the fake upstream over real HTTP.
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, test } from "node:test";
-import { type FakeUpstream, startFakeUpstream } from "../src/fake-upstream/server.ts";
+import { test } from "node:test";
 import { runCli } from "./run-cli.ts";
+import { setUpRun, useFakeUpstream } from "./run-fixture.ts";
 
-let upstream: FakeUpstream;
-before(async () => {
-  upstream = await startFakeUpstream();
-});
-after(() => upstream.close());
+const upstream = await useFakeUpstream();
 
 interface SentBody {
   tools?: unknown;
@@ -20,10 +15,8 @@ interface SentBody {
 }
 
 test("native_tool_calling = false: tools are described in the prompt, text calls run, a bad call is fed back", async () => {
-  const dir = realpathSync(mkdtempSync(join(tmpdir(), "llmconf-prompt-tools-")));
-  mkdirSync(join(dir, "repo"));
-  writeFileSync(
-    join(dir, "config.toml"),
+  const { dir } = setUpRun(
+    "llmconf-prompt-tools-",
     `[llm]\nmodel = "openai/local-model"\napi_key = "sk-local"\nbase_url = "${upstream.url}/v1"\nnative_tool_calling = false\nnum_retries = 1\n`,
   );
   upstream.enqueue(
