@@ -1,7 +1,9 @@
 /** The `llmconf` command: dispatches to a command module, loaded only when it runs (fast start-up). */
 import { readFileSync } from "node:fs";
 import { ConfigError } from "../config/issues.ts";
+import { formatFlagRows } from "./command.ts";
 import { type CliIo, type Command, UsageError } from "./io.ts";
+import { CONFIG_FLAGS, configFlag, type Flags } from "./options.ts";
 import { escapeControl, formatDiagnostic } from "./output.ts";
 
 type Loader = () => Promise<{ default: Command }>;
@@ -37,6 +39,20 @@ const COMMANDS: Record<string, { load: Loader; summary: string }> = {
   },
 };
 
+/** The shared flags this help lists, and the version flag only `llmconf` itself takes. */
+const COMMON_FLAGS = {
+  "config-file": CONFIG_FLAGS["config-file"],
+  "llm-config": configFlag("llm-config", "the default LLM config for agents that do not name one"),
+  json: CONFIG_FLAGS.json,
+  help: CONFIG_FLAGS.help,
+  version: { type: "boolean", short: "v", help: "print the version" },
+} as const satisfies Flags;
+
+/** Whether `arg` is the flag `name` of {@link COMMON_FLAGS}, long or short. */
+function isFlag(arg: string | undefined, name: "help" | "version"): boolean {
+  return arg === `--${name}` || arg === `-${COMMON_FLAGS[name].short}`;
+}
+
 const HELP = `llmconf: named LLM configurations (OpenHands-compatible config.toml)
 
 Usage: llmconf <command> [options]
@@ -47,11 +63,7 @@ ${Object.entries(COMMANDS)
   .join("\n")}
 
 Common options:
-  --config-file PATH  the project config file (alias --config; default ./config.toml)
-  -l, --llm-config N  the default LLM config for agents that do not name one
-  --json              machine-readable output
-  -h, --help          help for a command
-  -v, --version       print the version
+${formatFlagRows(COMMON_FLAGS)}
 
 Exit codes: 0 ok, 1 invalid configuration or failed run, 2 usage error.
 `;
@@ -59,11 +71,11 @@ Exit codes: 0 ok, 1 invalid configuration or failed run, 2 usage error.
 /** Runs the CLI with the given arguments and returns the exit code. */
 export async function main(argv: string[], io: CliIo): Promise<number> {
   const [first, second] = argv;
-  if (first === undefined || first === "-h" || first === "--help" || first === "help") {
+  if (first === undefined || isFlag(first, "help") || first === "help") {
     io.stdout.write(HELP);
     return first === undefined ? 2 : 0;
   }
-  if (first === "-v" || first === "--version") {
+  if (isFlag(first, "version")) {
     const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
       version: string;
     };

@@ -19,24 +19,27 @@ import {
 import { runPipedChat } from "../chat/piped.ts";
 import { createChatRender } from "../chat/render.ts";
 import { runTerminalChat, type TerminalChat } from "../chat/terminal.ts";
+import { defineCommand } from "../command.ts";
 import { type CliIo, useColor } from "../io.ts";
 import { loadConfigOrReport } from "../load.ts";
-import { parseCommandArgs, resolveWorkspace } from "../options.ts";
+import { configFlag, DIRECTORY_FLAG, type ParsedArgs, resolveWorkspace } from "../options.ts";
 import { createPaint, escapeControl } from "../output.ts";
 
-const HELP = `Usage: llmconf chat [-c AGENT] [-l LLM] [-d DIR] [--config-file PATH]
+const FLAGS = {
+  "agent-cls": configFlag("agent-cls", "the agent to talk to (default: [core] default_agent, CodeActAgent)"),
+  "llm-config": configFlag("llm-config"),
+  directory: DIRECTORY_FLAG,
+  "config-file": configFlag("config-file", "the project config file (default ./config.toml)"),
+} as const;
 
-A conversation with an agent in a workspace: type a task, watch the agent work (its text, each tool
+/** Runs `chat`. */
+export default defineCommand({
+  usage: "llmconf chat [-c AGENT] [-l LLM] [-d DIR] [--config-file PATH]",
+  description: `A conversation with an agent in a workspace: type a task, watch the agent work (its text, each tool
 call and its result), then keep going in the same conversation. Each agent uses its own named LLM
-config; /status splits the spend per agent and per config over the whole session.
-
-Options:
-  -c, --agent-cls AGENT      the agent to talk to (default: [core] default_agent, CodeActAgent)
-  -l, --llm-config NAME      the LLM config for agents that do not name one
-  -d, --directory DIR        the workspace (default: the current directory)
-  --config-file PATH         the project config file (default ./config.toml)
-
-Commands in the session:
+config; /status splits the spend per agent and per config over the whole session.`,
+  flags: FLAGS,
+  notes: `Commands in the session:
   /help  /exit  /new  /status  /agent NAME  /llm NAME  /config
 
 Ctrl-C stops the task in progress (the conversation stays); Ctrl-C twice at an empty prompt, Ctrl-D
@@ -44,17 +47,12 @@ or /exit leaves. With [security] confirmation_mode = true, every command and fil
 y (run it), n (skip it; the agent is told) or a (run everything from now on).
 
 Without a terminal (stdin piped) chat reads one task per line and prints each answer on stdout.
-Exit codes: 0 at /exit or the end of input, 1 setup error, 2 usage error, 130 Ctrl-C (piped input).
-`;
+Exit codes: 0 at /exit or the end of input, 1 setup error, 2 usage error, 130 Ctrl-C (piped input).`,
+  run: chat,
+});
 
-/** Runs `chat`. */
-export default async function chat(args: string[], io: CliIo): Promise<number> {
-  const parsed = parseCommandArgs(args, { directory: { type: "string", short: "d" } });
-  if (parsed.values.help) {
-    io.stdout.write(HELP);
-    return 0;
-  }
-  const workspace = await resolveWorkspace(parsed.values.directory as string | undefined, io.cwd);
+async function chat(parsed: ParsedArgs<typeof FLAGS>, io: CliIo): Promise<number> {
+  const workspace = await resolveWorkspace(parsed.values.directory, io.cwd);
   const config = await loadConfigOrReport(parsed, io);
   if (!config) return 1;
   const terminal = io.stdin.isTTY === true;

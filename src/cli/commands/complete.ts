@@ -1,20 +1,26 @@
 /** `llmconf complete [-l NAME] [--stream] [--json] "prompt"`: one completion with a named config. */
 import { type Completion, createLlmFromConfig, LlmError, type LlmEvent } from "../../llm/index.ts";
+import { defineCommand } from "../command.ts";
 import { type CliIo, UsageError } from "../io.ts";
 import { loadConfigOrReport } from "../load.ts";
-import { parseCommandArgs } from "../options.ts";
+import { configFlag, type ParsedArgs } from "../options.ts";
 import { escapeControl, formatJson } from "../output.ts";
 
-const HELP = `Usage: llmconf complete [--config-file PATH] [-l NAME] [--stream] [--json] "prompt"
+const FLAGS = {
+  "llm-config": configFlag("llm-config", "the LLM config to use (default: the default config, [llm])"),
+  stream: { type: "boolean", help: "print the answer as it arrives" },
+  json: configFlag("json", "print { config, model, text, usage, cost, latency_ms, attempts }"),
+} as const;
 
-Sends one prompt (or stdin, when no prompt is given) with an LLM config and prints the answer.
-A summary line (config, model, tokens, cost, latency, attempts) goes to stderr.
-
-Options:
-  -l, --llm-config NAME  the LLM config to use (default: the default config, [llm])
-  --stream               print the answer as it arrives
-  --json                 print { config, model, text, usage, cost, latency_ms, attempts }
-`;
+/** Runs `complete`. */
+export default defineCommand({
+  usage: 'llmconf complete [--config-file PATH] [-l NAME] [--stream] [--json] "prompt"',
+  description: `Sends one prompt (or stdin, when no prompt is given) with an LLM config and prints the answer.
+A summary line (config, model, tokens, cost, latency, attempts) goes to stderr.`,
+  flags: FLAGS,
+  positionals: true,
+  run: complete,
+});
 
 async function readStdin(stdin: CliIo["stdin"]): Promise<string> {
   const chunks: Buffer[] = [];
@@ -47,13 +53,7 @@ export function formatSummary(completion: Completion): string {
   return `[${completion.configName}${via}] ${completion.model} · ${usage.input_tokens} in / ${usage.output_tokens} out tokens · ${price} · ${Math.round(completion.latencyMs)} ms · ${attempts}`;
 }
 
-/** Runs `complete`. */
-export default async function complete(args: string[], io: CliIo): Promise<number> {
-  const parsed = parseCommandArgs(args, { stream: { type: "boolean" } }, true);
-  if (parsed.values.help) {
-    io.stdout.write(HELP);
-    return 0;
-  }
+async function complete(parsed: ParsedArgs<typeof FLAGS>, io: CliIo): Promise<number> {
   let prompt = parsed.positionals.join(" ");
   if (prompt === "" && io.stdin.isTTY !== true) prompt = (await readStdin(io.stdin)).trim();
   if (prompt === "")

@@ -1,40 +1,27 @@
 /** `llmconf config check [--json] [--strict]`: validate; exit 0 when valid (warnings allowed unless --strict), 1 otherwise. */
 import { ConfigError, type ConfigIssue } from "../../config/issues.ts";
 import { type Config, loadConfig } from "../../config/load.ts";
+import { defineCommand } from "../command.ts";
 import type { CliIo } from "../io.ts";
 import { loadOptionsFrom } from "../load.ts";
-import { parseCommandArgs } from "../options.ts";
+import type { ParsedArgs } from "../options.ts";
 import { formatDiagnostic, formatFileList, formatJson } from "../output.ts";
 import { checkProviders } from "../provider-check.ts";
 
-const HELP = `Usage: llmconf config check [--config-file PATH] [-l NAME] [--json] [--strict]
-
-Validates the configuration and prints every problem as PATH:LINE:COL: error: MESSAGE.
-Also warns about models no llmconf provider can call, and about unset \${VAR} references in LLM
-configs and MCP servers (those configs cannot be used until the variable is set).
-Exit 0 when valid (warnings allowed), 1 when not.
-
-  --strict  treat warnings as errors (for CI)
-`;
-
-/** Loads every custom agent (`[agent.<Name>] classpath`) as `run` would; the agents code loads only when one is declared. */
-async function checkCustomAgents(config: Config, cwd: string): Promise<readonly ConfigIssue[]> {
-  if (!Object.values(config.agents).some((agent) => agent.classpath !== null)) return [];
-  const [{ loadClasspathAgents }, { BUILTIN_AGENTS }] = await Promise.all([
-    import("../../agents/classpath.ts"),
-    import("../../agents/builtin-agents.ts"),
-  ]);
-  const reserved = BUILTIN_AGENTS.map((agent) => agent.name);
-  return (await loadClasspathAgents(config, { reserved, cwd })).issues;
-}
+const FLAGS = { strict: { type: "boolean", help: "treat warnings as errors (for CI)" } } as const;
 
 /** Runs `config check`. */
-export default async function configCheck(args: string[], io: CliIo): Promise<number> {
-  const parsed = parseCommandArgs(args, { strict: { type: "boolean" } });
-  if (parsed.values.help) {
-    io.stdout.write(HELP);
-    return 0;
-  }
+export default defineCommand({
+  usage: "llmconf config check [--config-file PATH] [-l NAME] [--json] [--strict]",
+  description: `Validates the configuration and prints every problem as PATH:LINE:COL: error: MESSAGE.
+Also warns about models no llmconf provider can call, and about unset \${VAR} references in LLM
+configs and MCP servers (those configs cannot be used until the variable is set).
+Exit 0 when valid (warnings allowed), 1 when not.`,
+  flags: FLAGS,
+  run: configCheck,
+});
+
+async function configCheck(parsed: ParsedArgs<typeof FLAGS>, io: CliIo): Promise<number> {
   let issues: readonly ConfigIssue[];
   let files: readonly string[] = [];
   try {
@@ -64,4 +51,15 @@ export default async function configCheck(args: string[], io: CliIo): Promise<nu
     }
   }
   return ok ? 0 : 1;
+}
+
+/** Loads every custom agent (`[agent.<Name>] classpath`) as `run` would; the agents code loads only when one is declared. */
+async function checkCustomAgents(config: Config, cwd: string): Promise<readonly ConfigIssue[]> {
+  if (!Object.values(config.agents).some((agent) => agent.classpath !== null)) return [];
+  const [{ loadClasspathAgents }, { BUILTIN_AGENTS }] = await Promise.all([
+    import("../../agents/classpath.ts"),
+    import("../../agents/builtin-agents.ts"),
+  ]);
+  const reserved = BUILTIN_AGENTS.map((agent) => agent.name);
+  return (await loadClasspathAgents(config, { reserved, cwd })).issues;
 }

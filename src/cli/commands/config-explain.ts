@@ -17,10 +17,11 @@ import type { Config } from "../../config/load.ts";
 import { parseLlmConfigName } from "../../config/resolve.ts";
 import { type PlainSectionName, plainSectionSchemas } from "../../config/schema.ts";
 import { inferProvider } from "../../llm/providers/infer.ts";
+import { defineCommand } from "../command.ts";
 import { formatSource, formatWhere, LLM_CONFIG_REASONS } from "../explain-text.ts";
 import { type CliIo, UsageError, useColor } from "../io.ts";
 import { loadConfigOrReport } from "../load.ts";
-import { parseCommandArgs } from "../options.ts";
+import { configFlag, type ParsedArgs } from "../options.ts";
 import {
   createPaint,
   escapeControl,
@@ -30,22 +31,36 @@ import {
   type Paint,
 } from "../output.ts";
 
-const HELP = `Usage: llmconf config explain [--llm NAME | --agent NAME | --section NAME] [--all] [--json]
-                              [--config-file PATH] [-l NAME] [-c AGENT] [-i N] [-b USD]
+const SECTIONS = Object.keys(plainSectionSchemas).join(", ");
 
-Shows every field of a resolved config, its value (secrets masked, \${VAR} references as written)
+const FLAGS = {
+  llm: { type: "string", value: "NAME", help: 'an LLM config ("llm" is the default, or the -l choice)' },
+  agent: {
+    type: "string",
+    value: "NAME",
+    help: "an agent: its fields, which LLM config it uses and why, and that config",
+  },
+  section: { type: "string", value: "NAME", help: `a plain section: ${SECTIONS}` },
+  all: { type: "boolean", help: "also list the fields left at their defaults" },
+  json: configFlag(
+    "json",
+    '{ "<field>": { "value", "source": { "kind", "file"?, "line"?, "section"?, "env"?, "flag"? }, "status" } }',
+  ),
+} as const;
+
+/** Runs `config explain`. */
+export default defineCommand({
+  usage: `llmconf config explain [--llm NAME | --agent NAME | --section NAME] [--all] [--json]
+                              [--config-file PATH] [-l NAME] [-c AGENT] [-i N] [-b USD]`,
+  description: `Shows every field of a resolved config, its value (secrets masked, \${VAR} references as written)
 and where it came from: a built-in default, a derived default, a file (path:line and section),
 an environment variable, or a CLI flag. Status: set, overridden (a named section over its base),
-inherited (from [llm] / [agent]), default, derived.
-
-  --llm NAME      an LLM config ("llm" is the default, or the -l choice)
-  --agent NAME    an agent: its fields, which LLM config it uses and why, and that config
-  --section NAME  a plain section: ${Object.keys(plainSectionSchemas).join(", ")}
-  --all           also list the fields left at their defaults
-  --json          { "<field>": { "value", "source": { "kind", "file"?, "line"?, "section"?, "env"?, "flag"? }, "status" } }
-
-Without --llm, --agent or --section: which LLM config, model and provider each agent uses, and why.
-`;
+inherited (from [llm] / [agent]), default, derived.`,
+  flags: FLAGS,
+  notes:
+    "Without --llm, --agent or --section: which LLM config, model and provider each agent uses, and why.",
+  run: configExplain,
+});
 
 const STATUS_COLOURS: Readonly<Record<ExplainedField["status"], number>> = {
   set: 32,
@@ -55,25 +70,12 @@ const STATUS_COLOURS: Readonly<Record<ExplainedField["status"], number>> = {
   derived: 35,
 };
 
-/** Runs `config explain`. */
-export default async function configExplain(args: string[], io: CliIo): Promise<number> {
-  const parsed = parseCommandArgs(args, {
-    llm: { type: "string" },
-    agent: { type: "string" },
-    section: { type: "string" },
-    all: { type: "boolean" },
-  });
-  const { llm, agent, section, all, json, help } = parsed.values;
-  if (help) {
-    io.stdout.write(HELP);
-    return 0;
-  }
+async function configExplain(parsed: ParsedArgs<typeof FLAGS>, io: CliIo): Promise<number> {
+  const { llm, agent, section, all, json } = parsed.values;
   const selectors = [llm, agent, section].filter((value) => typeof value === "string");
   if (selectors.length > 1) throw new UsageError("give one of --llm, --agent, --section");
   if (typeof section === "string" && !Object.hasOwn(plainSectionSchemas, section)) {
-    throw new UsageError(
-      `--section takes one of ${Object.keys(plainSectionSchemas).join(", ")}; for [llm] use --llm, for [agent] --agent`,
-    );
+    throw new UsageError(`--section takes one of ${SECTIONS}; for [llm] use --llm, for [agent] --agent`);
   }
   const config = await loadConfigOrReport(parsed, io);
   if (!config) return 1;

@@ -2,40 +2,34 @@
 import { existsSync, writeFileSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import { DEFAULT_CONFIG_FILE } from "../../config/layers.ts";
+import { defineCommand } from "../command.ts";
 import { INIT_TEMPLATE } from "../init-template.ts";
-import type { CliIo } from "../io.ts";
-import { parseCommandArgs } from "../options.ts";
-
-const HELP = `Usage: llmconf config init [--config-file PATH] [--force]
-
-Writes a commented starter config.toml (default ./config.toml): a default LLM config, two named
-configs and two agents using them, with api_key read from \${OPENAI_API_KEY}.
-Refuses to overwrite an existing file unless --force is given.
-`;
 
 /** Runs `config init`. */
-export default async function configInit(args: string[], io: CliIo): Promise<number> {
-  const parsed = parseCommandArgs(args, { force: { type: "boolean" } });
-  const { values } = parsed;
-  if (values.help) {
-    io.stdout.write(HELP);
+export default defineCommand({
+  usage: "llmconf config init [--config-file PATH] [--force]",
+  description: `Writes a commented starter config.toml (default ./config.toml): a default LLM config, two named
+configs and two agents using them, with api_key read from \${OPENAI_API_KEY}.
+Refuses to overwrite an existing file unless --force is given.`,
+  // Described by the prose above, so not listed again.
+  flags: { force: { type: "boolean" } },
+  run: async ({ values }, io) => {
+    const named = values["config-file"] ?? values.config;
+    const file = resolve(io.cwd, typeof named === "string" ? named : DEFAULT_CONFIG_FILE);
+    const shown = relative(io.cwd, file) || file;
+    if (existsSync(file) && values.force !== true) {
+      io.stderr.write(`llmconf: ${shown} already exists; not overwriting it (use --force to replace it)\n`);
+      return 1;
+    }
+    try {
+      writeFileSync(file, INIT_TEMPLATE);
+    } catch (error) {
+      io.stderr.write(`llmconf: cannot write ${shown}: ${(error as Error).message}\n`);
+      return 1;
+    }
+    io.stdout.write(
+      `wrote ${shown}\nset OPENAI_API_KEY, then run: llmconf config check${typeof named === "string" ? ` --config-file ${shown}` : ""}\n`,
+    );
     return 0;
-  }
-  const named = values["config-file"] ?? values.config;
-  const file = resolve(io.cwd, typeof named === "string" ? named : DEFAULT_CONFIG_FILE);
-  const shown = relative(io.cwd, file) || file;
-  if (existsSync(file) && values.force !== true) {
-    io.stderr.write(`llmconf: ${shown} already exists; not overwriting it (use --force to replace it)\n`);
-    return 1;
-  }
-  try {
-    writeFileSync(file, INIT_TEMPLATE);
-  } catch (error) {
-    io.stderr.write(`llmconf: cannot write ${shown}: ${(error as Error).message}\n`);
-    return 1;
-  }
-  io.stdout.write(
-    `wrote ${shown}\nset OPENAI_API_KEY, then run: llmconf config check${typeof named === "string" ? ` --config-file ${shown}` : ""}\n`,
-  );
-  return 0;
-}
+  },
+});

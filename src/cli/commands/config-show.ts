@@ -4,15 +4,23 @@ import { showSection, unsetVariablesOf } from "../../config/explain.ts";
 import type { Config } from "../../config/load.ts";
 import { maskSecrets } from "../../config/secrets.ts";
 import { inferProvider } from "../../llm/providers/infer.ts";
+import { defineCommand } from "../command.ts";
 import { type CliIo, UsageError } from "../io.ts";
 import { loadConfigOrReport } from "../load.ts";
-import { parseCommandArgs } from "../options.ts";
+import type { ParsedArgs } from "../options.ts";
 import { escapeControl, formatFileList, formatJson, formatTable } from "../output.ts";
 
-const HELP = `Usage: llmconf config show [--config-file PATH] [-l NAME] [--json] [--llm NAME | --agent NAME]
+const FLAGS = { llm: { type: "string" }, agent: { type: "string" } } as const;
 
-Prints the resolved configuration (secrets masked). Without --json: a table of the LLM configs.
-`;
+/** Runs `config show`. */
+export default defineCommand({
+  usage: "llmconf config show [--config-file PATH] [-l NAME] [--json] [--llm NAME | --agent NAME]",
+  description:
+    "Prints the resolved configuration (secrets masked). Without --json: a table of the LLM configs.",
+  // --llm and --agent are told by the usage line, so not listed.
+  flags: FLAGS,
+  run: configShow,
+});
 
 /**
  * The whole resolved configuration as JSON-ready data, keys in TOML spelling, secrets masked; a value
@@ -62,13 +70,7 @@ export function agentsByLlm(config: Config): Map<string, string[]> {
   return users;
 }
 
-/** Runs `config show`. */
-export default async function configShow(args: string[], io: CliIo): Promise<number> {
-  const parsed = parseCommandArgs(args, { llm: { type: "string" }, agent: { type: "string" } });
-  if (parsed.values.help) {
-    io.stdout.write(HELP);
-    return 0;
-  }
+async function configShow(parsed: ParsedArgs<typeof FLAGS>, io: CliIo): Promise<number> {
   const { llm, agent, json } = parsed.values;
   if (typeof llm === "string" && typeof agent === "string")
     throw new UsageError("give --llm or --agent, not both");

@@ -7,36 +7,41 @@ import { resolve } from "node:path";
 import { RunSetupError } from "../../agents/instance.ts";
 import { openRunCommandRuntime, type RunResult, runTask } from "../../agents/run.ts";
 import type { CommandRuntime } from "../../agents/shell/command-runtime.ts";
+import { defineCommand } from "../command.ts";
 import { type CliIo, UsageError, useColor } from "../io.ts";
 import { loadConfigOrReport } from "../load.ts";
-import { parseCommandArgs, resolveWorkspace } from "../options.ts";
+import { configFlag, DIRECTORY_FLAG, type ParsedArgs, resolveWorkspace } from "../options.ts";
 import { createPaint } from "../output.ts";
 import { createRunProgress } from "../run-progress.ts";
 import { formatOutcome, formatRunTable, toRunJson } from "../run-report.ts";
 
-const HELP = `Usage: llmconf run [-t TASK | -f FILE] [-c AGENT] [-l LLM] [-i N] [-b USD] [-d DIR] [--config-file PATH] [--json] [--yes]
+const FLAGS = {
+  task: { type: "string", short: "t", value: "TASK", help: "the task (or -f FILE, or the task on stdin)" },
+  file: { type: "string", short: "f", value: "FILE", help: "read the task from a file (wins over -t)" },
+  "agent-cls": configFlag("agent-cls"),
+  "llm-config": configFlag("llm-config"),
+  "max-iterations": configFlag("max-iterations"),
+  "max-budget-per-task": configFlag("max-budget-per-task"),
+  directory: DIRECTORY_FLAG,
+  json: configFlag("json", "print { status, final_message, agents, llm_configs, breakdown, total_cost }"),
+  yes: { type: "boolean", help: "run even with [security] confirmation_mode = true" },
+} as const;
 
-Runs an agent on a task in a workspace until it finishes or a limit stops it. Each agent uses its own
-named LLM config ([agent.<Name>] llm_config); delegates included, the bill is split per agent and config.
-
-Options:
-  -t, --task TASK            the task (or -f FILE, or the task on stdin)
-  -f, --file FILE            read the task from a file (wins over -t)
-  -c, --agent-cls AGENT      the agent to run (default: [core] default_agent, CodeActAgent)
-  -l, --llm-config NAME      the LLM config for agents that do not name one
-  -i, --max-iterations N     stop after N LLM calls over all agents (default 500)
-  -b, --max-budget-per-task USD  stop when the run has spent this much
-  -d, --directory DIR        the workspace (default: the current directory)
-  --json                     print { status, final_message, agents, llm_configs, breakdown, total_cost }
-  --yes                      run even with [security] confirmation_mode = true
-
-Commands run in a sandbox (bubblewrap: the workspace writable, the rest read-only, own PID namespace)
+/** Runs `run`. */
+export default defineCommand({
+  usage:
+    "llmconf run [-t TASK | -f FILE] [-c AGENT] [-l LLM] [-i N] [-b USD] [-d DIR] [--config-file PATH] [--json] [--yes]",
+  description: `Runs an agent on a task in a workspace until it finishes or a limit stops it. Each agent uses its own
+named LLM config ([agent.<Name>] llm_config); delegates included, the bill is split per agent and config.`,
+  flags: FLAGS,
+  notes: `Commands run in a sandbox (bubblewrap: the workspace writable, the rest read-only, own PID namespace)
 when [core] runtime is "docker" (the default) or "sandbox"; runtime = "local" runs them on the host.
 The tools of the [mcp] servers (stdio, Streamable HTTP, SSE) are given to agents with enable_mcp; the
 servers start with the run and stop when it ends, and one that cannot start is a warning.
 
-Exit codes: 0 finished, 1 error or limit reached, 2 usage error, 130 interrupted (Ctrl-C).
-`;
+Exit codes: 0 finished, 1 error or limit reached, 2 usage error, 130 interrupted (Ctrl-C).`,
+  run,
+});
 
 async function readStdin(stdin: CliIo["stdin"]): Promise<string> {
   const chunks: Buffer[] = [];
@@ -66,23 +71,12 @@ function exitCodeOf(result: RunResult): number {
   return result.status === "interrupted" ? 130 : 1;
 }
 
-/** Runs `run`. */
-export default async function run(args: string[], io: CliIo): Promise<number> {
-  const parsed = parseCommandArgs(args, {
-    task: { type: "string", short: "t" },
-    file: { type: "string", short: "f" },
-    directory: { type: "string", short: "d" },
-    yes: { type: "boolean" },
-  });
+async function run(parsed: ParsedArgs<typeof FLAGS>, io: CliIo): Promise<number> {
   const { values } = parsed;
-  if (values.help) {
-    io.stdout.write(HELP);
-    return 0;
-  }
   const task = await readTask(values, io);
   if (task === "")
     throw new UsageError('run needs a task: llmconf run -t "your task" (or -f FILE, or the task on stdin)');
-  const workspace = await resolveWorkspace(values.directory as string | undefined, io.cwd);
+  const workspace = await resolveWorkspace(values.directory, io.cwd);
   const config = await loadConfigOrReport(parsed, io);
   if (!config) return 1;
   if (config.security.confirmation_mode && values.yes !== true) {

@@ -1,13 +1,24 @@
 /** `llmconf serve [--host H] [--port N]`: the OpenAI-compatible gateway, every named config a model. */
 import { loadConfig } from "../../config/load.ts";
 import { startGateway } from "../../gateway/serve.ts";
+import { defineCommand } from "../command.ts";
 import { type CliIo, UsageError } from "../io.ts";
 import { loadConfigOrReport, loadOptionsFrom } from "../load.ts";
-import { parseCommandArgs } from "../options.ts";
+import type { ParsedArgs } from "../options.ts";
 
-const HELP = `Usage: llmconf serve [--config-file PATH] [--host ADDRESS] [--port N]
+const FLAGS = {
+  host: {
+    type: "string",
+    value: "ADDRESS",
+    help: "address to listen on (default [gateway] host, 127.0.0.1)",
+  },
+  port: { type: "string", value: "N", help: "port (default [gateway] port, 4000; 0 picks a free one)" },
+} as const;
 
-Serves every named LLM config as a model behind the OpenAI API:
+/** Runs `serve` until SIGTERM or SIGINT. */
+export default defineCommand({
+  usage: "llmconf serve [--config-file PATH] [--host ADDRESS] [--port N]",
+  description: `Serves every named LLM config as a model behind the OpenAI API:
   POST /v1/chat/completions   model = a config name ("llm" or "default" for [llm])
   GET  /v1/models             the configs
   GET  /health, GET /metrics  liveness, Prometheus metrics
@@ -16,20 +27,12 @@ Settings live in [gateway] (host, port, keys, limits); --host and --port overrid
 The config files are watched: a valid edit applies to new requests, an invalid one is reported
 and the last good configuration kept. SIGTERM or Ctrl-C stops accepting, lets in-flight requests
 finish (shutdown_grace_seconds), then exits 0; a second Ctrl-C exits at once (130).
-One JSON access-log line per request goes to stdout; notices go to stderr.
+One JSON access-log line per request goes to stdout; notices go to stderr.`,
+  flags: FLAGS,
+  run: serve,
+});
 
-Options:
-  --host ADDRESS   address to listen on (default [gateway] host, 127.0.0.1)
-  --port N         port (default [gateway] port, 4000; 0 picks a free one)
-`;
-
-/** Runs `serve` until SIGTERM or SIGINT. */
-export default async function serve(args: string[], io: CliIo): Promise<number> {
-  const parsed = parseCommandArgs(args, { host: { type: "string" }, port: { type: "string" } });
-  if (parsed.values.help) {
-    io.stdout.write(HELP);
-    return 0;
-  }
+async function serve(parsed: ParsedArgs<typeof FLAGS>, io: CliIo): Promise<number> {
   const portText = parsed.values.port;
   const port = typeof portText === "string" ? Number(portText) : undefined;
   if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65_535))
