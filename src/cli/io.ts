@@ -27,3 +27,11 @@ export class UsageError extends Error {
 export function useColor(out: TextOut, env: CliIo["env"]): boolean {
   return out.isTTY === true && !env.NO_COLOR && env.TERM !== "dumb";
 }
+
+/** All of stdin as text (a piped prompt or task). */
+export async function readStdin(stdin: CliIo["stdin"]): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stdin)
+    chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer));
+  return Buffer.concat(chunks).toString("utf8");
+}

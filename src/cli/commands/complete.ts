@@ -1,7 +1,7 @@
 /** `llmconf complete [-l NAME] [--stream] [--json] "prompt"`: one completion with a named config. */
 import { type Completion, createLlmFromConfig, LlmError, type LlmEvent } from "../../llm/index.ts";
 import { defineCommand } from "../command.ts";
-import { type CliIo, UsageError } from "../io.ts";
+import { type CliIo, readStdin, UsageError } from "../io.ts";
 import { loadConfigOrReport } from "../load.ts";
 import { configFlag, type ParsedArgs } from "../options.ts";
 import { escapeControl, formatJson } from "../output.ts";
@@ -21,13 +21,6 @@ A summary line (config, model, tokens, cost, latency, attempts) goes to stderr.`
   positionals: true,
   run: complete,
 });
-
-async function readStdin(stdin: CliIo["stdin"]): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stdin)
-    chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer));
-  return Buffer.concat(chunks).toString("utf8");
-}
 
 /** The stderr line for a retry or a fallback, so a long wait never looks like a hang; else undefined. */
 export function formatProgress(event: LlmEvent): string | undefined {

@@ -8,7 +8,7 @@ import { RunSetupError } from "../../agents/instance.ts";
 import { openRunCommandRuntime, type RunResult, runTask } from "../../agents/run.ts";
 import type { CommandRuntime } from "../../agents/shell/command-runtime.ts";
 import { defineCommand } from "../command.ts";
-import { type CliIo, UsageError, useColor } from "../io.ts";
+import { type CliIo, readStdin, UsageError, useColor } from "../io.ts";
 import { loadConfigOrReport } from "../load.ts";
 import { configFlag, DIRECTORY_FLAG, type ParsedArgs, resolveWorkspace } from "../options.ts";
 import { createPaint } from "../output.ts";
@@ -43,14 +43,7 @@ Exit codes: 0 finished, 1 error or limit reached, 2 usage error, 130 interrupted
   run,
 });
 
-async function readStdin(stdin: CliIo["stdin"]): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stdin)
-    chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer));
-  return Buffer.concat(chunks).toString("utf8");
-}
-
-async function readTask(values: Record<string, string | boolean | undefined>, io: CliIo): Promise<string> {
+async function readTask(values: ParsedArgs<typeof FLAGS>["values"], io: CliIo): Promise<string> {
   const file = values.file;
   if (typeof file === "string") {
     try {
