@@ -8,7 +8,7 @@ import type { Dispatcher } from "undici";
 import type { ResolvedLlmConfig } from "../config/schema.ts";
 import { redactSecrets } from "../config/secrets.ts";
 import { computeCost } from "../llm/cost.ts";
-import { isRetryableKind, kindOfStatus, LlmError, toLlmError } from "../llm/errors.ts";
+import { findRequestId, isRetryableKind, kindOfStatus, LlmError, toLlmError } from "../llm/errors.ts";
 import type { Usage } from "../llm/messages.ts";
 import { acceptsSamplingParameters, getModelFeatures } from "../llm/model-features.ts";
 import type { OpenAiEndpoint } from "../llm/providers/registry.ts";
@@ -323,14 +323,12 @@ function toForwardError(
 ): LlmError {
   const code = (thrown as { code?: unknown } | null)?.code;
   if (typeof code === "string" && timeoutCodes.has(code)) {
-    return new LlmError(
-      `config "${context.configName}" (model ${context.model}): no answer within timeout = ${config.timeout ?? 300} s`,
-      {
-        ...context,
-        kind: "timeout",
-        retryable: true,
-      },
-    );
+    return new LlmError({
+      ...context,
+      detail: `no answer within timeout = ${config.timeout ?? 300} s`,
+      kind: "timeout",
+      retryable: true,
+    });
   }
   return toLlmError(thrown, context);
 }
@@ -349,14 +347,13 @@ function statusError(
     kind === "bad_request" || kind === "context_window_exceeded" ? upstreamMessage(detail, secrets) : "";
   const flat: Record<string, string | undefined> = {};
   for (const [name, value] of Object.entries(headers)) flat[name] = Array.isArray(value) ? value[0] : value;
-  return new LlmError(
-    `config "${context.configName}" (model ${context.model}): upstream answered ${status} ${kind.replaceAll("_", " ")}${said}`,
-    {
-      ...context,
-      kind,
-      status,
-      retryable: isRetryableKind(kind),
-      retryAfterMs: parseRetryAfter(flat),
-    },
-  );
+  return new LlmError({
+    ...context,
+    detail: `upstream answered ${status} ${kind.replaceAll("_", " ")}${said}`,
+    kind,
+    status,
+    retryable: isRetryableKind(kind),
+    retryAfterMs: parseRetryAfter(flat),
+    requestId: findRequestId(flat),
+  });
 }

@@ -9,7 +9,7 @@ import type {
 } from "@ai-sdk/provider";
 import type { ResolvedLlmConfig } from "../config/schema.ts";
 import { attemptTimeout, type OutputBound } from "./bounds.ts";
-import { LlmError, toLlmError } from "./errors.ts";
+import { LlmError, rewrapLlmError, toLlmError } from "./errors.ts";
 import { type Answer, readGenerateResult, readStream, type StreamDelta } from "./response.ts";
 import { parseRetryAfter } from "./retry-after.ts";
 
@@ -134,13 +134,10 @@ export function classify(
   const error = toAttemptError(thrown, context, signal);
   if (!delivered || !error.retryable) return error;
   // Text already reached the caller; a second attempt would repeat it, so the failure is final.
-  return new LlmError(`${error.message} (after part of the answer was streamed; not retried)`, {
-    kind: error.kind,
-    configName: error.configName,
-    model: error.model,
-    status: error.status,
+  return rewrapLlmError(error, {
+    detail: `${error.detail} (after part of the answer was streamed; not retried)`,
     retryable: false,
-    cause: error,
+    retryAfterMs: undefined,
   });
 }
 
@@ -150,11 +147,11 @@ function toAttemptError(
   signal: AbortSignal | undefined,
 ): LlmError {
   const { configName, model } = context;
-  const prefix = `config "${configName}" (model ${model})`;
   if (thrown instanceof TimedOut) {
     // The caller's abort wins over a timeout that fired at the same moment.
     if (signal?.aborted) return toLlmError(abortError(), context);
-    return new LlmError(`${prefix}: ${thrown.message}`, {
+    return new LlmError({
+      detail: thrown.message,
       kind: "timeout",
       configName,
       model,
@@ -164,14 +161,15 @@ function toAttemptError(
   }
   const malformed = thrown instanceof MalformedBody ? thrown.message : malformedBodyErrors[nameOf(thrown)];
   if (malformed !== undefined) {
-    return new LlmError(`${prefix}: invalid response: ${malformed}`, {
+    return new LlmError({
+      detail: `invalid response: ${malformed}`,
       kind: "invalid_response",
       configName,
       model,
     });
   }
   if (thrown instanceof OutputCut) {
-    return new LlmError(`${prefix}: ${thrown.message}`, { kind: "invalid_response", configName, model });
+    return new LlmError({ detail: thrown.message, kind: "invalid_response", configName, model });
   }
   return toLlmError(thrown, { ...context, parseRetryAfter: (headers) => parseRetryAfter(headers) });
 }

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { APICallError } from "@ai-sdk/provider";
 import { redactSecrets } from "../config/secrets.ts";
-import { isRetryableKind, kindOfStatus, toLlmError } from "./errors.ts";
+import { isRetryableKind, kindOfStatus, LlmError, rewrapLlmError, toLlmError } from "./errors.ts";
 
 const context = { configName: "fast", model: "gpt-4o" };
 
@@ -96,4 +96,41 @@ test("context-too-long and token-limit errors are fallback-eligible, authenticat
     context,
   );
   assert.equal(auth.fallbackEligible, false);
+});
+
+test("toLlmError records the provider's request id as a field, and the message stays as it was", () => {
+  const thrown = new APICallError({
+    message: "Overloaded",
+    url: "http://x/v1/messages",
+    requestBodyValues: {},
+    statusCode: 529,
+    responseHeaders: { "request-id": "req_0123" },
+  });
+  const error = toLlmError(thrown, context);
+  assert.equal(error.requestId, "req_0123");
+  assert.equal(error.message, 'config "fast" (model gpt-4o): 529 server: Overloaded');
+  assert.doesNotMatch(JSON.stringify(error), /req_0123/);
+});
+
+test("an error built from a detail renders its config prefix, and a re-wrap keeps config, model and request id", () => {
+  const error = new LlmError({
+    detail: "503 server: busy",
+    kind: "server",
+    ...context,
+    status: 503,
+    requestId: "r1",
+  });
+  assert.equal(error.message, 'config "fast" (model gpt-4o): 503 server: busy');
+  assert.equal(error.detail, "503 server: busy");
+  const wrapped = rewrapLlmError(error, { detail: `${error.detail} (not retried)`, retryable: false });
+  assert.equal(wrapped.message, 'config "fast" (model gpt-4o): 503 server: busy (not retried)');
+  assert.deepEqual(
+    [wrapped.kind, wrapped.status, wrapped.requestId, wrapped.cause],
+    ["server", 503, "r1", error],
+  );
+  const written = rewrapLlmError(error, { message: "agent: too long", kind: "context_window_exceeded" });
+  assert.deepEqual(
+    [written.message, written.detail, written.configName],
+    ["agent: too long", "agent: too long", "fast"],
+  );
 });

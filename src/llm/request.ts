@@ -73,26 +73,27 @@ export function prepareCall(
   };
   const unsupported = (field: string, why: string) => {
     if (!config.drop_params) {
-      throw new LlmError(
-        `config "${configName}" (model ${model}): ${field} is not accepted by this model (${why}); set drop_params = true to drop it`,
-        { kind: "bad_request", configName, model },
-      );
+      throw new LlmError({
+        detail: `${field} is not accepted by this model (${why}); set drop_params = true to drop it`,
+        kind: "bad_request",
+        configName,
+        model,
+      });
     }
     notes.push(`${field} dropped: ${why}`);
   };
 
   if (request.messages.length === 0) {
-    throw new LlmError(`config "${configName}" (model ${model}): no messages to send`, {
+    throw new LlmError({ detail: "no messages to send", kind: "bad_request", configName, model });
+  }
+  if (config.native_tool_calling === false && (request.tools?.length ?? 0) > 0) {
+    throw new LlmError({
+      detail:
+        "native_tool_calling = false, and the prompt-based tool converter is not part of the runtime; remove the setting or call without tools",
       kind: "bad_request",
       configName,
       model,
     });
-  }
-  if (config.native_tool_calling === false && (request.tools?.length ?? 0) > 0) {
-    throw new LlmError(
-      `config "${configName}" (model ${model}): native_tool_calling = false, and the prompt-based tool converter is not part of the runtime; remove the setting or call without tools`,
-      { kind: "bad_request", configName, model },
-    );
   }
 
   const format = request.responseFormat;

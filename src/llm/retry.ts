@@ -5,7 +5,13 @@
  */
 import { setTimeout as delay } from "node:timers/promises";
 import { MAX_WAIT_SECONDS } from "../config/schema.ts";
-import { type AttemptFailure, formatSeconds, LlmError, RetriesExhaustedError } from "./errors.ts";
+import {
+  type AttemptFailure,
+  formatSeconds,
+  LlmError,
+  RetriesExhaustedError,
+  rewrapLlmError,
+} from "./errors.ts";
 
 /** The retry fields of an `[llm]` section, in config units (seconds). */
 export interface RetryPolicy {
@@ -101,17 +107,12 @@ export async function runWithRetries<T>(
       const maxWait = maxWaitSeconds(policy);
       const asked = thrown.retryAfterMs;
       if (asked !== undefined && asked > maxWait * 1000) {
-        throw new LlmError(
-          `config "${thrown.configName}" (model ${thrown.model}): the server asked to retry after ${formatSeconds(asked)}, longer than retry_max_wait = ${maxWait} s; not waiting (${number} attempt${number === 1 ? "" : "s"}, status ${thrown.status ?? thrown.kind})`,
-          {
-            kind: "retry_after_too_long",
-            configName: thrown.configName,
-            model: thrown.model,
-            status: thrown.status,
-            retryAfterMs: asked,
-            cause: thrown,
-          },
-        );
+        throw rewrapLlmError(thrown, {
+          detail: `the server asked to retry after ${formatSeconds(asked)}, longer than retry_max_wait = ${maxWait} s; not waiting (${number} attempt${number === 1 ? "" : "s"}, status ${thrown.status ?? thrown.kind})`,
+          kind: "retry_after_too_long",
+          retryable: false,
+          retryAfterMs: asked,
+        });
       }
       const waitMs = asked ?? computeBackoffMs(number, policy);
       options.onRetry?.({
@@ -124,10 +125,13 @@ export async function runWithRetries<T>(
       try {
         await sleep(waitMs, signal);
       } catch {
-        throw new LlmError(
-          `config "${thrown.configName}" (model ${thrown.model}): aborted while waiting to retry after attempt ${number}`,
-          { kind: "aborted", configName: thrown.configName, model: thrown.model, cause: thrown },
-        );
+        throw rewrapLlmError(thrown, {
+          detail: `aborted while waiting to retry after attempt ${number}`,
+          kind: "aborted",
+          status: undefined,
+          retryable: false,
+          retryAfterMs: undefined,
+        });
       }
     }
   }

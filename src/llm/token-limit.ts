@@ -56,11 +56,7 @@ export async function checkTokenLimit(
     });
   } catch (thrown) {
     if (thrown instanceof UnknownTokenizerError) {
-      throw new LlmError(`config "${configName}" (model ${config.model}): ${thrown.message}`, {
-        kind: "provider_setup",
-        configName,
-        model: config.model,
-      });
+      throw new LlmError({ detail: thrown.message, kind: "provider_setup", configName, model: config.model });
     }
     throw thrown;
   }

@@ -5,7 +5,7 @@
  * fit ends the run with one clear line instead of a loop.
  */
 import type { Completion } from "../../llm/client.ts";
-import { LlmError } from "../../llm/errors.ts";
+import { LlmError, rewrapLlmError } from "../../llm/errors.ts";
 import type { ChatMessage } from "../../llm/messages.ts";
 import type { ConversationOwner } from "./event-ids.ts";
 
@@ -17,16 +17,12 @@ export function isContextTooLong(error: unknown): error is LlmError {
 }
 
 function tooLong(error: LlmError, owner: ConversationOwner, detail: string): LlmError {
-  return new LlmError(
-    `${owner.name}: the prompt is too long for config "${error.configName}" (model ${error.model}) ${detail}`,
-    {
-      kind: "context_window_exceeded",
-      configName: error.configName,
-      model: error.model,
-      status: error.status,
-      cause: error,
-    },
-  );
+  return rewrapLlmError(error, {
+    message: `${owner.name}: the prompt is too long for config "${error.configName}" (model ${error.model}) ${detail}`,
+    kind: "context_window_exceeded",
+    retryable: false,
+    retryAfterMs: undefined,
+  });
 }
 
 /** The condenser's side of a call: the view to send, condensed now when `requested`. */

@@ -72,10 +72,12 @@ export function findApiKey(setup: KeySetup, provider: ProviderName): string | un
   for (const variable of API_KEY_VARIABLES[provider] ?? []) {
     if (!env[variable]) continue;
     if (isProviderHost(provider, config.base_url)) return env[variable];
-    throw new LlmError(
-      `config "${configName}" (model ${config.model}): not sending ${variable} to ${describeHost(config.base_url)}: a key taken from the environment goes only to ${provider}'s own host (${(PROVIDER_HOSTS[provider] ?? []).join(", ")}); to send it to this base_url, name it in ${sectionOf(configName)}: api_key = "\${${variable}}"${provider === "openai" ? ' (a server that needs no key takes any placeholder, such as api_key = "none")' : ""}`,
-      { kind: "missing_api_key", configName, model: config.model },
-    );
+    throw new LlmError({
+      detail: `not sending ${variable} to ${describeHost(config.base_url)}: a key taken from the environment goes only to ${provider}'s own host (${(PROVIDER_HOSTS[provider] ?? []).join(", ")}); to send it to this base_url, name it in ${sectionOf(configName)}: api_key = "\${${variable}}"${provider === "openai" ? ' (a server that needs no key takes any placeholder, such as api_key = "none")' : ""}`,
+      kind: "missing_api_key",
+      configName,
+      model: config.model,
+    });
   }
   return undefined;
 }
@@ -85,10 +87,12 @@ export function requireApiKey(setup: KeySetup, provider: ProviderName): string {
   const key = findApiKey(setup, provider);
   if (key !== undefined) return key;
   const variables = API_KEY_VARIABLES[provider] ?? [];
-  throw new LlmError(
-    `config "${setup.configName}" (model ${setup.config.model}): no api_key; set api_key in ${sectionOf(setup.configName)}${variables.length > 0 ? ` or the ${variables.join(" / ")} environment variable` : ""}`,
-    { kind: "missing_api_key", configName: setup.configName, model: setup.config.model },
-  );
+  throw new LlmError({
+    detail: `no api_key; set api_key in ${sectionOf(setup.configName)}${variables.length > 0 ? ` or the ${variables.join(" / ")} environment variable` : ""}`,
+    kind: "missing_api_key",
+    configName: setup.configName,
+    model: setup.config.model,
+  });
 }
 
 /**
@@ -98,10 +102,12 @@ export function requireApiKey(setup: KeySetup, provider: ProviderName): string {
 export function checkAwsCredentials(setup: KeySetup): void {
   const { config, configName } = setup;
   if (config.aws_access_key_id || isProviderHost("bedrock", config.base_url)) return;
-  throw new LlmError(
-    `config "${configName}" (model ${config.model}): not signing with AWS credentials from the environment for ${describeHost(config.base_url)}: they go only to AWS hosts (*.amazonaws.com); to use them there, name them in ${sectionOf(configName)}: aws_access_key_id = "\${AWS_ACCESS_KEY_ID}" and aws_secret_access_key = "\${AWS_SECRET_ACCESS_KEY}"`,
-    { kind: "missing_api_key", configName, model: config.model },
-  );
+  throw new LlmError({
+    detail: `not signing with AWS credentials from the environment for ${describeHost(config.base_url)}: they go only to AWS hosts (*.amazonaws.com); to use them there, name them in ${sectionOf(configName)}: aws_access_key_id = "\${AWS_ACCESS_KEY_ID}" and aws_secret_access_key = "\${AWS_SECRET_ACCESS_KEY}"`,
+    kind: "missing_api_key",
+    configName,
+    model: config.model,
+  });
 }
 
 function describeHost(baseUrl: string | null): string {

@@ -109,10 +109,12 @@ export async function createProviderModel(setup: ProviderSetup): Promise<Provide
     case "azure": {
       const { createAzure } = await import("@ai-sdk/azure");
       if (baseURL === undefined) {
-        throw new LlmError(
-          `config "${setup.configName}" (model ${config.model}): azure models need base_url (https://<resource>.openai.azure.com)`,
-          { kind: "provider_setup", configName: setup.configName, model: config.model },
-        );
+        throw new LlmError({
+          detail: "azure models need base_url (https://<resource>.openai.azure.com)",
+          kind: "provider_setup",
+          configName: setup.configName,
+          model: config.model,
+        });
       }
       const azure = createAzure({
         apiKey: requireApiKey(setup, provider),
