@@ -4,29 +4,17 @@
  * Callers branch on these fields, never on message text.
  */
 import { redactSecrets } from "../config/secrets.ts";
+import {
+  describeKind,
+  findNetworkCode,
+  isRetryableKind,
+  kindOfStatus,
+  type LlmErrorKind,
+} from "./error-kinds.ts";
 import { toSafeCause } from "./safe-cause.ts";
 
-/** What went wrong, in one word; the retry policy and the CLI branch on it. */
-export type LlmErrorKind =
-  | "rate_limit"
-  | "authentication"
-  | "permission"
-  | "bad_request"
-  | "not_found"
-  | "request_timeout"
-  | "conflict"
-  | "context_window_exceeded"
-  | "server"
-  | "timeout"
-  | "connection"
-  | "empty_response"
-  | "invalid_response"
-  | "aborted"
-  | "token_limit"
-  | "missing_api_key"
-  | "provider_setup"
-  | "retry_after_too_long"
-  | "retries_exhausted";
+// The kinds stay importable from here, where callers met them first.
+export { isRetryableKind, kindOfStatus, type LlmErrorKind } from "./error-kinds.ts";
 
 /** The facts of one failed attempt, kept for the final error and the metrics. */
 export interface AttemptFailure {
@@ -216,23 +204,6 @@ interface ApiCallLike {
   cause?: unknown;
 }
 
-const contextTooLong =
-  /context[_ ]length|context window|maximum context|prompt is too long|too many tokens|reduce the length|input is too long|exceeds the (?:maximum|max)/i;
-
-const networkCodes = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "EPIPE",
-  "ETIMEDOUT",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "UND_ERR_SOCKET",
-  "UND_ERR_CONNECT_TIMEOUT",
-  "UND_ERR_CLOSED",
-]);
-
 /**
  * The one factory: turns anything a provider call threw into an `LlmError` with its facts as fields.
  * @example toLlmError(apiCallError, { configName: "fast", model: "gpt-4o" }).retryable
@@ -353,38 +324,6 @@ export function findRequestId(headers: Readonly<Record<string, string | undefine
   return undefined;
 }
 
-/** The kind an HTTP error status means; a 400 about the context window is its own kind. */
-export function kindOfStatus(status: number, text = ""): LlmErrorKind {
-  if (status === 429) return "rate_limit";
-  if (status === 401) return "authentication";
-  if (status === 403) return "permission";
-  if (status === 404) return "not_found";
-  if (status === 408) return "request_timeout";
-  if (status === 409) return "conflict";
-  if (status === 413 || ((status === 400 || status === 422) && contextTooLong.test(text))) {
-    return "context_window_exceeded";
-  }
-  if (status >= 500) return "server";
-  return "bad_request";
-}
-
-/** Whether errors of this kind are retried: connection errors, timeouts, 408, 409, 429, 5xx, empty answers. */
-export function isRetryableKind(kind: LlmErrorKind): boolean {
-  return (
-    kind === "rate_limit" ||
-    kind === "request_timeout" ||
-    kind === "conflict" ||
-    kind === "server" ||
-    kind === "timeout" ||
-    kind === "connection" ||
-    kind === "empty_response"
-  );
-}
-
-function describeKind(kind: LlmErrorKind): string {
-  return kind.replaceAll("_", " ");
-}
-
 function describeProviderMessage(error: ApiCallLike, clean: (text: string) => string): string {
   // Provider messages are often the JSON body's error.message; keep them to one line. Redact before
   // cutting, so that a key cut in half cannot slip past the redaction.
@@ -403,18 +342,4 @@ function isApiCallError(value: unknown): value is ApiCallLike {
 function isAbort(value: unknown): boolean {
   const name = (value as { name?: unknown } | null)?.name;
   return name === "AbortError" || name === "TimeoutError";
-}
-
-function findNetworkCode(value: unknown): string | undefined {
-  let current = value;
-  for (let depth = 0; depth < 5 && typeof current === "object" && current !== null; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === "string" && networkCodes.has(code)) return code;
-    const message = (current as { message?: unknown }).message;
-    if (message === "terminated" || message === "fetch failed" || message === "other side closed") {
-      return typeof code === "string" ? code : "connection closed";
-    }
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
 }
