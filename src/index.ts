@@ -87,6 +87,7 @@ export {
   countPromptTokens,
   createLlm,
   createLlmFromConfig,
+  FallbacksFailedError,
   type FinishReason,
   inferProvider,
   type Llm,

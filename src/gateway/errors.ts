@@ -4,7 +4,7 @@
  * by their facts (config, attempts, kind, status), never by the upstream's own text, which may quote
  * a credential.
  */
-import { LlmError } from "../llm/index.ts";
+import { FallbacksFailedError, LlmError } from "../llm/index.ts";
 
 /** The fields of a gateway error. */
 export interface GatewayErrorFields {
@@ -70,7 +70,7 @@ export function fromLlmError(error: LlmError, attempts: number): GatewayError {
   // Retries exhausted: what the last attempt met says more than "retries exhausted".
   const last = error.kind === "retries_exhausted" && error.cause instanceof LlmError ? error.cause : error;
   const status = error.status ?? last.status;
-  const tried = (error as LlmError & { previous?: readonly LlmError[] }).previous;
+  const tried = error instanceof FallbacksFailedError ? error.errors.slice(0, -1) : undefined;
   const chain =
     tried === undefined ? "" : ` after fallbacks ${tried.map((item) => `"${item.configName}"`).join(", ")}`;
   const what = `${status === undefined ? "" : `${status} `}${last.kind === "server" ? "server error" : last.kind.replaceAll("_", " ")}`;

@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { redactSecrets } from "../config/secrets.ts";
+import type { Completion } from "./completion.ts";
 import type { ChatMessage, FinishReason, ToolCall, ToolDefinition, Usage } from "./messages.ts";
 
 /** What one log file holds. */
@@ -23,6 +24,36 @@ export interface CompletionLogRecord {
   /** Unix time in seconds when the answer arrived. */
   timestamp: number;
   notes?: string[] | undefined;
+}
+
+/**
+ * The record of an answered call: what was sent (the messages after truncation, the tools) and what
+ * came back, with its usage, cost and timing.
+ * @example toCompletionLogRecord(completion, messages, tools, Date.now() / 1000)
+ */
+export function toCompletionLogRecord(
+  completion: Completion,
+  messages: ChatMessage[],
+  tools: ToolDefinition[] | undefined,
+  timestamp: number,
+): CompletionLogRecord {
+  return {
+    config: completion.configName,
+    model: completion.model,
+    messages,
+    tools,
+    response: {
+      text: completion.text,
+      tool_calls: completion.toolCalls,
+      finish_reason: completion.finishReason,
+    },
+    usage: completion.usage,
+    cost: completion.cost,
+    latency_ms: completion.latencyMs,
+    attempts: completion.attempts,
+    timestamp,
+    notes: completion.notes.length > 0 ? completion.notes : undefined,
+  };
 }
 
 /** The file name of a log record: OpenHands' pattern, plus a short random suffix against collisions. */

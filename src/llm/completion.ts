@@ -1,7 +1,8 @@
 /**
  * The shapes of a call and its answer: what a caller sends (`CompletionRequest`), what it gets back
  * (`Completion`), the client's interface (`Llm`) and what a client reports as it works (`LlmEvent`).
- * Types only, so the client, the stream adapter and the fallback chain share them without a cycle.
+ * Types (and the one pure function that builds a `Completion`), so the client, the stream adapter and
+ * the fallback chain share them without a cycle.
  */
 import type { ResolvedLlmConfig } from "../config/schema.ts";
 import type { LlmErrorKind } from "./errors.ts";
@@ -124,3 +125,32 @@ export type LlmEvent =
   | { type: "log"; configName: string; file: string }
   /** A completion log could not be written: reported once per folder and client, not per call. */
   | { type: "log-failed"; configName: string; folder: string; message: string };
+
+/** The facts of a call that a completion holds besides the answer. */
+export type CompletionFacts = Omit<Completion, "text" | "toolCalls" | "finishReason" | "usage" | "message">;
+
+/**
+ * The completion of an answer: its fields, the call's facts, and the answer as an assistant message
+ * (content null when it is only tool calls, as the OpenAI API sends it).
+ * @example const completion = toCompletion(answer, { cost, latencyMs, attempts, configName, requestedConfig, model, notes });
+ */
+export function toCompletion(answer: Answer, facts: CompletionFacts): Completion {
+  return {
+    text: answer.text,
+    toolCalls: answer.toolCalls,
+    finishReason: answer.finishReason,
+    usage: answer.usage,
+    cost: facts.cost,
+    latencyMs: facts.latencyMs,
+    attempts: facts.attempts,
+    configName: facts.configName,
+    requestedConfig: facts.requestedConfig,
+    model: facts.model,
+    notes: facts.notes,
+    message: {
+      role: "assistant",
+      content: answer.text === "" && answer.toolCalls.length > 0 ? null : answer.text,
+      ...(answer.toolCalls.length > 0 ? { tool_calls: answer.toolCalls } : {}),
+    },
+  };
+}

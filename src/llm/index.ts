@@ -27,9 +27,11 @@ export {
   LlmError,
   type LlmErrorKind,
   RetriesExhaustedError,
+  rewrapLlmError,
   TokenLimitError,
   toLlmError,
 } from "./errors.ts";
+export { FallbacksFailedError } from "./fallbacks.ts";
 export type {
   ChatMessage,
   ContentPart,
