@@ -68,130 +68,152 @@ export function chooseProvider(
   );
 }
 
+/** What a builder is given: the setup, and the provider, model id and trimmed `base_url` chosen from it. */
+interface ModelChoice {
+  provider: ProviderName;
+  modelId: string;
+  baseURL: string | undefined;
+}
+
+/** Builds one provider family's model, importing its package. */
+type ModelBuilder = (setup: ProviderSetup, choice: ModelChoice) => Promise<ProviderModel>;
+
+function ready(choice: ModelChoice, model: LanguageModelV3, optionsKey: string): ProviderModel {
+  return { model, provider: choice.provider, modelId: choice.modelId, optionsKey, openAiCompatible: false };
+}
+
+const buildOpenAi: ModelBuilder = async (setup, choice) => {
+  const { provider, modelId, baseURL } = choice;
+  if (baseURL !== undefined) {
+    // Any OpenAI-compatible server (vLLM, LM Studio, llama.cpp, a LiteLLM proxy): the compatible
+    // client sends `max_tokens` and passes unknown parameters through, as those servers expect.
+    return createCompatible(setup, "openai", modelId, baseURL, findApiKey(setup, provider));
+  }
+  const { createOpenAI } = await import("@ai-sdk/openai");
+  const openai = createOpenAI({ apiKey: requireApiKey(setup, provider), fetch: setup.fetch });
+  return ready(choice, openai.chat(modelId), "openai");
+};
+
+const buildAnthropic: ModelBuilder = async (setup, choice) => {
+  const { createAnthropic } = await import("@ai-sdk/anthropic");
+  const apiKey = requireApiKey(setup, choice.provider);
+  const { baseURL } = choice;
+  // LiteLLM's api_base for Anthropic has no /v1; the AI SDK's baseURL includes it.
+  const anthropicBase = baseURL === undefined || baseURL.endsWith("/v1") ? baseURL : `${baseURL}/v1`;
+  const anthropic = createAnthropic({
+    apiKey,
+    fetch: setup.fetch,
+    ...(anthropicBase === undefined ? {} : { baseURL: anthropicBase }),
+  });
+  return ready(choice, anthropic.languageModel(choice.modelId), "anthropic");
+};
+
+const buildAzure: ModelBuilder = async (setup, choice) => {
+  const { config } = setup;
+  const { createAzure } = await import("@ai-sdk/azure");
+  const { baseURL } = choice;
+  if (baseURL === undefined) {
+    throw new LlmError({
+      detail: "azure models need base_url (https://<resource>.openai.azure.com)",
+      kind: "provider_setup",
+      configName: setup.configName,
+      model: config.model,
+    });
+  }
+  const azure = createAzure({
+    apiKey: requireApiKey(setup, choice.provider),
+    baseURL: baseURL.endsWith("/openai") ? baseURL : `${baseURL}/openai`,
+    apiVersion: config.api_version ?? DEFAULT_AZURE_API_VERSION,
+    useDeploymentBasedUrls: true,
+    fetch: setup.fetch,
+  });
+  return ready(choice, azure.chat(choice.modelId), "azure");
+};
+
+const buildBedrock: ModelBuilder = async (setup, choice) => {
+  const { config } = setup;
+  checkAwsCredentials(setup);
+  const { createAmazonBedrock } = await import("@ai-sdk/amazon-bedrock");
+  const region = config.aws_region_name ?? setup.env.AWS_REGION_NAME ?? setup.env.AWS_REGION;
+  const bedrock = createAmazonBedrock({
+    fetch: setup.fetch,
+    ...(region ? { region } : {}),
+    ...(config.aws_access_key_id ? { accessKeyId: config.aws_access_key_id } : {}),
+    ...(config.aws_secret_access_key ? { secretAccessKey: config.aws_secret_access_key } : {}),
+    ...(choice.baseURL === undefined ? {} : { baseURL: choice.baseURL }),
+  });
+  return ready(choice, bedrock.languageModel(choice.modelId), "bedrock");
+};
+
+const buildGemini: ModelBuilder = async (setup, choice) => {
+  const { createGoogleGenerativeAI } = await import("@ai-sdk/google");
+  const google = createGoogleGenerativeAI({
+    apiKey: requireApiKey(setup, choice.provider),
+    fetch: setup.fetch,
+    ...(choice.baseURL === undefined ? {} : { baseURL: choice.baseURL }),
+  });
+  return ready(choice, google.languageModel(choice.modelId), "google");
+};
+
+const buildMistral: ModelBuilder = async (setup, choice) => {
+  const { createMistral } = await import("@ai-sdk/mistral");
+  const mistral = createMistral({
+    apiKey: requireApiKey(setup, choice.provider),
+    fetch: setup.fetch,
+    ...(choice.baseURL === undefined ? {} : { baseURL: choice.baseURL }),
+  });
+  return ready(choice, mistral.languageModel(choice.modelId), "mistral");
+};
+
+/** groq, deepseek, xai, openrouter: their known host unless `base_url` says otherwise, and a key. */
+const buildCompatibleHost: ModelBuilder = (setup, { provider, modelId, baseURL }) => {
+  const host = compatibleHosts[provider] as CompatibleHost;
+  return createCompatible(setup, provider, modelId, baseURL ?? host.baseUrl, requireApiKey(setup, provider));
+};
+
+const buildOllama: ModelBuilder = (setup, { modelId, baseURL }) => {
+  const root = trimSlash(
+    setup.config.ollama_base_url ?? baseURL ?? (compatibleHosts.ollama as CompatibleHost).baseUrl,
+  );
+  // Ollama serves the OpenAI wire format under /v1; it needs no key.
+  return createCompatible(setup, "ollama", modelId, root.endsWith("/v1") ? root : `${root}/v1`, undefined);
+};
+
+const buildMock: ModelBuilder = async (setup, choice) => {
+  const { createMockLanguageModel } = await import("./mock.ts");
+  const script = setup.config.completion_kwargs?.reply_script;
+  const model = createMockLanguageModel(
+    setup.config.model,
+    typeof script === "string" ? { scriptFile: script } : {},
+  );
+  return ready(choice, model, "mock");
+};
+
+// Every provider family has its builder: the Record type fails to compile when one is missing.
+const builders: Record<ProviderName, ModelBuilder> = {
+  openai: buildOpenAi,
+  anthropic: buildAnthropic,
+  azure: buildAzure,
+  bedrock: buildBedrock,
+  gemini: buildGemini,
+  mistral: buildMistral,
+  groq: buildCompatibleHost,
+  deepseek: buildCompatibleHost,
+  xai: buildCompatibleHost,
+  openrouter: buildCompatibleHost,
+  ollama: buildOllama,
+  mock: buildMock,
+};
+
 /**
  * Builds the AI SDK model for a config, importing its provider package on first use.
  * @example const { model } = await createProviderModel({ config, configName: "llm", fetch, env: process.env });
  */
 export async function createProviderModel(setup: ProviderSetup): Promise<ProviderModel> {
-  const { config, fetch } = setup;
+  const { config } = setup;
   const { provider, modelId } = chooseProvider(config, setup.configName);
   const baseURL = config.base_url ? trimSlash(config.base_url) : undefined;
-  const done = (model: LanguageModelV3, optionsKey: string, openAiCompatible = false): ProviderModel => ({
-    model,
-    provider,
-    modelId,
-    optionsKey,
-    openAiCompatible,
-  });
-  switch (provider) {
-    case "openai": {
-      if (baseURL !== undefined) {
-        // Any OpenAI-compatible server (vLLM, LM Studio, llama.cpp, a LiteLLM proxy): the compatible
-        // client sends `max_tokens` and passes unknown parameters through, as those servers expect.
-        return createCompatible(setup, "openai", modelId, baseURL, findApiKey(setup, provider));
-      }
-      const { createOpenAI } = await import("@ai-sdk/openai");
-      const openai = createOpenAI({ apiKey: requireApiKey(setup, provider), fetch });
-      return done(openai.chat(modelId), "openai");
-    }
-    case "anthropic": {
-      const { createAnthropic } = await import("@ai-sdk/anthropic");
-      const apiKey = requireApiKey(setup, provider);
-      // LiteLLM's api_base for Anthropic has no /v1; the AI SDK's baseURL includes it.
-      const anthropicBase = baseURL === undefined || baseURL.endsWith("/v1") ? baseURL : `${baseURL}/v1`;
-      const anthropic = createAnthropic({
-        apiKey,
-        fetch,
-        ...(anthropicBase === undefined ? {} : { baseURL: anthropicBase }),
-      });
-      return done(anthropic.languageModel(modelId), "anthropic");
-    }
-    case "azure": {
-      const { createAzure } = await import("@ai-sdk/azure");
-      if (baseURL === undefined) {
-        throw new LlmError({
-          detail: "azure models need base_url (https://<resource>.openai.azure.com)",
-          kind: "provider_setup",
-          configName: setup.configName,
-          model: config.model,
-        });
-      }
-      const azure = createAzure({
-        apiKey: requireApiKey(setup, provider),
-        baseURL: baseURL.endsWith("/openai") ? baseURL : `${baseURL}/openai`,
-        apiVersion: config.api_version ?? DEFAULT_AZURE_API_VERSION,
-        useDeploymentBasedUrls: true,
-        fetch,
-      });
-      return done(azure.chat(modelId), "azure");
-    }
-    case "bedrock": {
-      checkAwsCredentials(setup);
-      const { createAmazonBedrock } = await import("@ai-sdk/amazon-bedrock");
-      const region = config.aws_region_name ?? setup.env.AWS_REGION_NAME ?? setup.env.AWS_REGION;
-      const bedrock = createAmazonBedrock({
-        fetch,
-        ...(region ? { region } : {}),
-        ...(config.aws_access_key_id ? { accessKeyId: config.aws_access_key_id } : {}),
-        ...(config.aws_secret_access_key ? { secretAccessKey: config.aws_secret_access_key } : {}),
-        ...(baseURL === undefined ? {} : { baseURL }),
-      });
-      return done(bedrock.languageModel(modelId), "bedrock");
-    }
-    case "gemini": {
-      const { createGoogleGenerativeAI } = await import("@ai-sdk/google");
-      const google = createGoogleGenerativeAI({
-        apiKey: requireApiKey(setup, provider),
-        fetch,
-        ...(baseURL === undefined ? {} : { baseURL }),
-      });
-      return done(google.languageModel(modelId), "google");
-    }
-    case "mistral": {
-      const { createMistral } = await import("@ai-sdk/mistral");
-      const mistral = createMistral({
-        apiKey: requireApiKey(setup, provider),
-        fetch,
-        ...(baseURL === undefined ? {} : { baseURL }),
-      });
-      return done(mistral.languageModel(modelId), "mistral");
-    }
-    case "groq":
-    case "deepseek":
-    case "xai":
-    case "openrouter": {
-      const host = compatibleHosts[provider] as CompatibleHost;
-      return createCompatible(
-        setup,
-        provider,
-        modelId,
-        baseURL ?? host.baseUrl,
-        requireApiKey(setup, provider),
-      );
-    }
-    case "ollama": {
-      const root = trimSlash(
-        config.ollama_base_url ?? baseURL ?? (compatibleHosts.ollama as CompatibleHost).baseUrl,
-      );
-      // Ollama serves the OpenAI wire format under /v1; it needs no key.
-      return createCompatible(
-        setup,
-        "ollama",
-        modelId,
-        root.endsWith("/v1") ? root : `${root}/v1`,
-        undefined,
-      );
-    }
-    case "mock": {
-      const { createMockLanguageModel } = await import("./mock.ts");
-      const script = config.completion_kwargs?.reply_script;
-      const model = createMockLanguageModel(
-        config.model,
-        typeof script === "string" ? { scriptFile: script } : {},
-      );
-      return done(model, "mock");
-    }
-  }
+  return builders[provider](setup, { provider, modelId, baseURL });
 }
 
 async function createCompatible(
