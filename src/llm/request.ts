@@ -50,6 +50,21 @@ const gemini25Pro = ["gemini-2.5-pro*"];
 const neverReasoningEffort = ["claude-sonnet-4-5*", "claude-haiku-4-5*"];
 const claudeNoTopPWithTemperature = ["claude-opus-4*", "claude-sonnet-4*", "claude-haiku-4*"];
 
+/** The provider's side of a call: its family, the `providerOptions` key it reads, its wire format. */
+type CallTarget = Pick<ProviderModel, "provider" | "optionsKey" | "openAiCompatible">;
+
+/** A call being built: the options so far, and where notes and provider options go. */
+interface CallDraft {
+  config: Readonly<ResolvedLlmConfig>;
+  target: CallTarget;
+  options: LanguageModelV3CallOptions;
+  notes: string[];
+  /** The provider options under `key`, created on first use. */
+  optionsOf: (key: string) => Record<string, unknown>;
+  /** A field this model does not take: dropped with a note under `drop_params`, an error otherwise. */
+  unsupported: (field: string, why: string) => void;
+}
+
 /**
  * Builds the provider call for a request under a config.
  * @example prepareCall(config, providerModel, { messages: [{ role: "user", content: "hi" }] })
@@ -57,32 +72,53 @@ const claudeNoTopPWithTemperature = ["claude-opus-4*", "claude-sonnet-4*", "clau
 export function prepareCall(
   config: Readonly<ResolvedLlmConfig>,
   configName: string,
-  target: Pick<ProviderModel, "provider" | "optionsKey" | "openAiCompatible">,
+  target: CallTarget,
   request: CompletionRequest,
   overrides: CallOverrides = {},
   facts: ModelFacts = describeModel(config.model),
 ): PreparedCall {
-  const { provider, optionsKey, openAiCompatible } = target;
   const model = config.model;
-  const { features, info } = facts;
+  checkRequest(config, configName, request);
   const notes: string[] = [];
+  const { sentMessages, options } = toCallPrompt(config, target, request, facts, notes);
   const providerOptions: Record<string, Record<string, unknown>> = {};
-  const optionsOf = (key: string) => {
-    providerOptions[key] ??= {};
-    return providerOptions[key] as Record<string, unknown>;
+  const draft: CallDraft = {
+    config,
+    target,
+    options,
+    notes,
+    optionsOf: (key) => {
+      providerOptions[key] ??= {};
+      return providerOptions[key] as Record<string, unknown>;
+    },
+    unsupported: (field, why) => {
+      if (!config.drop_params) {
+        throw new LlmError({
+          detail: `${field} is not accepted by this model (${why}); set drop_params = true to drop it`,
+          kind: "bad_request",
+          configName,
+          model,
+        });
+      }
+      notes.push(`${field} dropped: ${why}`);
+    },
   };
-  const unsupported = (field: string, why: string) => {
-    if (!config.drop_params) {
-      throw new LlmError({
-        detail: `${field} is not accepted by this model (${why}); set drop_params = true to drop it`,
-        kind: "bad_request",
-        configName,
-        model,
-      });
-    }
-    notes.push(`${field} dropped: ${why}`);
-  };
+  applySampling(draft, request.parameters ?? {}, overrides, facts);
+  applyOutput(draft, request, facts);
+  applyReasoningEffort(config, target, facts.features.reasoningEffort, draft.optionsOf, notes);
+  applyProviderFields(draft, request);
+  if (Object.keys(providerOptions).length > 0)
+    options.providerOptions = providerOptions as SharedV3ProviderOptions;
+  return { options, sentMessages, notes };
+}
 
+/** Refuses, before anything is built, a request no provider could take under this config. */
+function checkRequest(
+  config: Readonly<ResolvedLlmConfig>,
+  configName: string,
+  request: CompletionRequest,
+): void {
+  const model = config.model;
   if (request.messages.length === 0) {
     throw new LlmError({ detail: "no messages to send", kind: "bad_request", configName, model });
   }
@@ -95,25 +131,44 @@ export function prepareCall(
       model,
     });
   }
+}
 
+/** The messages as sent (truncated, a schema instruction added where needed) and the prompt built from them. */
+function toCallPrompt(
+  config: Readonly<ResolvedLlmConfig>,
+  target: CallTarget,
+  request: CompletionRequest,
+  facts: ModelFacts,
+  notes: string[],
+): { sentMessages: ChatMessage[]; options: LanguageModelV3CallOptions } {
   const format = request.responseFormat;
   const truncated = truncateMessages(request.messages, config.max_message_chars);
   const instructed = format?.type === "json" && format.schema !== undefined && !sendsResponseSchema(target);
   const sentMessages = instructed ? withJsonInstruction(truncated, format) : truncated;
   if (instructed)
-    notes.push(`response schema sent as an instruction: ${provider} gets JSON mode without a schema`);
-  const vision = config.disable_vision !== true && info?.supportsVision !== false;
-  const cacheControl = config.caching_prompt && features.promptCache && provider === "anthropic";
-  const options: LanguageModelV3CallOptions = {
-    prompt: toPrompt(sentMessages, { vision, cacheControl, maxMessageChars: 0 }),
+    notes.push(`response schema sent as an instruction: ${target.provider} gets JSON mode without a schema`);
+  const vision = config.disable_vision !== true && facts.info?.supportsVision !== false;
+  const cacheControl = config.caching_prompt && facts.features.promptCache && target.provider === "anthropic";
+  return {
+    sentMessages,
+    options: { prompt: toPrompt(sentMessages, { vision, cacheControl, maxMessageChars: 0 }) },
   };
+}
 
-  const parameters = request.parameters ?? {};
+/** temperature, top_p, top_k and seed: each where the model and the provider's API take it. */
+function applySampling(
+  draft: CallDraft,
+  parameters: NonNullable<CompletionRequest["parameters"]>,
+  overrides: CallOverrides,
+  facts: ModelFacts,
+): void {
+  const { config, options, unsupported } = draft;
+  const { provider, optionsKey, openAiCompatible } = draft.target;
   const temperature = overrides.temperature ?? parameters.temperature ?? config.temperature;
   let topP: number | undefined = parameters.topP ?? config.top_p;
   if (facts.acceptsSampling) {
     options.temperature = temperature;
-    if (provider === "anthropic" && matchesModelPattern(model, claudeNoTopPWithTemperature)) {
+    if (provider === "anthropic" && matchesModelPattern(config.model, claudeNoTopPWithTemperature)) {
       // These Claude models reject temperature and top_p together (OpenHands drops top_p too).
       topP = undefined;
     }
@@ -124,7 +179,7 @@ export function prepareCall(
   }
   const topK = parameters.topK ?? config.top_k;
   if (topK !== null) {
-    if (openAiCompatible) optionsOf(optionsKey).top_k = topK;
+    if (openAiCompatible) draft.optionsOf(optionsKey).top_k = topK;
     else if (provider === "openai" || provider === "azure")
       unsupported("top_k", "the OpenAI API has no top_k");
     else options.topK = topK;
@@ -134,36 +189,43 @@ export function prepareCall(
     if (provider === "anthropic") unsupported("seed", "the Anthropic API has no seed");
     else options.seed = seed;
   }
-  const maxOutput = parameters.maxOutputTokens ?? config.max_output_tokens ?? info?.maxOutputTokens;
+}
+
+/** The answer's length, stop sequences, penalties and format. */
+function applyOutput(draft: CallDraft, request: CompletionRequest, facts: ModelFacts): void {
+  const { options } = draft;
+  const parameters = request.parameters ?? {};
+  const maxOutput =
+    parameters.maxOutputTokens ?? draft.config.max_output_tokens ?? facts.info?.maxOutputTokens;
   if (maxOutput !== undefined) options.maxOutputTokens = maxOutput;
   if (parameters.stopSequences !== undefined && parameters.stopSequences.length > 0)
     options.stopSequences = parameters.stopSequences;
   if (parameters.presencePenalty !== undefined) options.presencePenalty = parameters.presencePenalty;
   if (parameters.frequencyPenalty !== undefined) options.frequencyPenalty = parameters.frequencyPenalty;
+  const format = request.responseFormat;
   if (format?.type === "json") {
     // The provider packages turn this into their own structured-output request (or plain JSON mode).
     options.responseFormat = format as NonNullable<LanguageModelV3CallOptions["responseFormat"]>;
   }
+}
 
-  applyReasoningEffort(config, target, features.reasoningEffort, optionsOf, notes);
-
+/** Gemini's safety settings, the tools and tool choice, and `completion_kwargs` for clients that carry them. */
+function applyProviderFields(draft: CallDraft, request: CompletionRequest): void {
+  const { config, options, notes } = draft;
+  const { provider, optionsKey, openAiCompatible } = draft.target;
   if (config.safety_settings !== null) {
-    if (provider === "gemini") optionsOf("google").safetySettings = config.safety_settings;
+    if (provider === "gemini") draft.optionsOf("google").safetySettings = config.safety_settings;
     else notes.push(`safety_settings ignored: only Gemini models take them here`);
   }
   if (request.tools !== undefined && request.tools.length > 0) options.tools = toTools(request.tools);
   if (request.toolChoice !== undefined) options.toolChoice = toToolChoice(request.toolChoice);
-
   const extras = findCompletionKwargs(config);
   if (extras !== undefined) {
     // The compatible client and Bedrock carry raw extra fields in their options; the others get the
     // keys merged into the JSON body by the fetch (findBodyExtras), so any provider parameter passes.
-    if (openAiCompatible) Object.assign(optionsOf(optionsKey), extras);
-    else if (provider === "bedrock") optionsOf("bedrock").additionalModelRequestFields = extras;
+    if (openAiCompatible) Object.assign(draft.optionsOf(optionsKey), extras);
+    else if (provider === "bedrock") draft.optionsOf("bedrock").additionalModelRequestFields = extras;
   }
-  if (Object.keys(providerOptions).length > 0)
-    options.providerOptions = providerOptions as SharedV3ProviderOptions;
-  return { options, sentMessages, notes };
 }
 
 /** `completion_kwargs` without the keys llmconf reads itself, or undefined when none are left. */
@@ -184,9 +246,10 @@ export function findBodyExtras(
   return findCompletionKwargs(config);
 }
 
+/** reasoning_effort in the form each provider takes it (Gemini: a thinking budget), or a note why not. */
 function applyReasoningEffort(
   config: Readonly<ResolvedLlmConfig>,
-  target: Pick<ProviderModel, "provider" | "optionsKey" | "openAiCompatible">,
+  target: CallTarget,
   modelTakesIt: boolean,
   optionsOf: (key: string) => Record<string, unknown>,
   notes: string[],
