@@ -67,8 +67,10 @@ export function fromLlmError(error: LlmError, attempts: number): GatewayError {
       code: "aborted",
     });
   }
-  // Retries exhausted: what the last attempt met says more than "retries exhausted".
-  const last = error.kind === "retries_exhausted" && error.cause instanceof LlmError ? error.cause : error;
+  // Retries exhausted: what the last attempt met says more than "retries exhausted", after fallbacks too.
+  const failed = error instanceof FallbacksFailedError ? error.lastError : error;
+  const last =
+    failed.kind === "retries_exhausted" && failed.cause instanceof LlmError ? failed.cause : failed;
   const status = error.status ?? last.status;
   const tried = error instanceof FallbacksFailedError ? error.errors.slice(0, -1) : undefined;
   const chain =
