@@ -46,6 +46,7 @@ export interface CreateLlmOptions {
   fetch?: typeof globalThis.fetch;
   /** Aborts every call of this client. */
   signal?: AbortSignal;
+  /** Told of every request, retry, fallback, answer, error and log file; events never carry a secret. */
   onEvent?: (event: LlmEvent) => void;
   /** Waits between attempts. @default real timers, cancelled by the abort signal */
   sleep?: Sleep;
