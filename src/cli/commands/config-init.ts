@@ -3,6 +3,7 @@ import { existsSync, writeFileSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import { DEFAULT_CONFIG_FILE } from "../../config/layers.ts";
 import { defineCommand } from "../command.ts";
+import { configFlag } from "../options.ts";
 import { INIT_TEMPLATE } from "../init-template.ts";
 
 /** Runs `config init`. */
@@ -11,8 +12,10 @@ export default defineCommand({
   description: `Writes a commented starter config.toml (default ./config.toml): a default LLM config, two named
 configs and two agents using them, with api_key read from \${OPENAI_API_KEY}.
 Refuses to overwrite an existing file unless --force is given.`,
-  // Described by the prose above, so not listed again.
-  flags: { force: { type: "boolean" } },
+  flags: {
+    "config-file": configFlag("config-file", "where to write it (default ./config.toml)"),
+    force: { type: "boolean", help: "replace an existing file" },
+  },
   run: async ({ values }, io) => {
     const named = values["config-file"] ?? values.config;
     const file = resolve(io.cwd, typeof named === "string" ? named : DEFAULT_CONFIG_FILE);

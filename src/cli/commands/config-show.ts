@@ -7,17 +7,22 @@ import { inferProvider } from "../../llm/providers/infer.ts";
 import { defineCommand } from "../command.ts";
 import { type CliIo, UsageError } from "../io.ts";
 import { loadConfigOrReport } from "../load.ts";
-import type { ParsedArgs } from "../options.ts";
+import { configFlag, type ParsedArgs } from "../options.ts";
 import { escapeControl, formatFileList, formatJson, formatTable } from "../output.ts";
 
-const FLAGS = { llm: { type: "string" }, agent: { type: "string" } } as const;
+const FLAGS = {
+  "config-file": configFlag("config-file"),
+  "llm-config": configFlag("llm-config"),
+  json: configFlag("json", "print the whole resolved configuration as JSON"),
+  llm: { type: "string", value: "NAME", help: "print one resolved LLM config as JSON" },
+  agent: { type: "string", value: "NAME", help: "print one agent as JSON: its config, the LLM config it uses and why" },
+} as const;
 
 /** Runs `config show`. */
 export default defineCommand({
   usage: "llmconf config show [--config-file PATH] [-l NAME] [--json] [--llm NAME | --agent NAME]",
   description:
     "Prints the resolved configuration (secrets masked). Without --json: a table of the LLM configs.",
-  // --llm and --agent are told by the usage line, so not listed.
   flags: FLAGS,
   run: configShow,
 });
