@@ -3,8 +3,8 @@ import { existsSync, writeFileSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import { DEFAULT_CONFIG_FILE } from "../../config/layers.ts";
 import { defineCommand } from "../command.ts";
-import { configFlag } from "../options.ts";
 import { INIT_TEMPLATE } from "../init-template.ts";
+import { configFlag } from "../options.ts";
 
 /** Runs `config init`. */
 export default defineCommand({

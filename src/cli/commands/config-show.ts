@@ -15,7 +15,11 @@ const FLAGS = {
   "llm-config": configFlag("llm-config"),
   json: configFlag("json", "print the whole resolved configuration as JSON"),
   llm: { type: "string", value: "NAME", help: "print one resolved LLM config as JSON" },
-  agent: { type: "string", value: "NAME", help: "print one agent as JSON: its config, the LLM config it uses and why" },
+  agent: {
+    type: "string",
+    value: "NAME",
+    help: "print one agent as JSON: its config, the LLM config it uses and why",
+  },
 } as const;
 
 /** Runs `config show`. */
