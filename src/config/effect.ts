@@ -78,7 +78,10 @@ export const EFFECTS: Readonly<Record<string, SectionEffects>> = {
   // Listed so that every section of the schema is covered, and a new one is a decision.
   kubernetes: PARSED_ONLY,
   model_routing: PARSED_ONLY,
-  gateway: PARSED_ONLY,
+  gateway: {
+    otherwise: "`llmconf serve`",
+    fields: {},
+  },
   extended: PARSED_ONLY,
 };
 
