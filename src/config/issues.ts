@@ -1,4 +1,5 @@
 /** Configuration problems as data, the one error that carries them, and their compiler-style text. */
+import { formatMaskedValue, isSecretPath, type ValuePath } from "./secrets.ts";
 
 /** Stable codes of configuration problems. */
 export type IssueCode =
@@ -40,6 +41,145 @@ export interface ConfigIssue {
   key: string | null;
   /** A did-you-mean candidate, or null. */
   suggestion: string | null;
+}
+
+/** What every problem names: its section and key in TOML spelling (or null), and a did-you-mean. */
+interface IssueAbout {
+  section: string | null;
+  key: string | null;
+  suggestion?: string | null;
+}
+
+/**
+ * Where inside its section a problem lies: the section itself, a key path inside a value
+ * (`sse_servers[0]`, `condenser`), or the inline `llm_config` table of a condenser.
+ */
+export type IssuePlace = { in: "section" } | { in: "value"; path: string } | { in: "inline_llm_config" };
+
+/** A value a diagnostic may show as `(got …)`, with its path so that the one masking rule applies. */
+export interface ShownValue {
+  value: unknown;
+  path: ValuePath;
+}
+
+/** What a condenser config's schema cannot say (condenser-rules.ts finds them). */
+export type CondenserRule =
+  | { key: "type"; rule: "unsupported_type"; type: "browser_output_masking" }
+  | { key: "keep_first"; rule: "keep_first_too_large"; keep_first: number; max_size: number };
+
+/** A problem as data, keyed by its code; `describeIssue` writes its message. */
+export type IssueFact = IssueAbout &
+  (
+    | {
+        code: "unknown_key";
+        /** The unknown key itself (`key` is the field whose value holds it, when it is nested). */
+        name: string;
+        place: IssuePlace;
+        /** The condenser type whose keys were expected. */
+        condenserType?: string;
+        /** The environment variable the value came from. */
+        env?: string;
+      }
+    | {
+        code: "invalid_value";
+        reason: "value";
+        /** The key, or the key path inside its value, as a reader writes it (`sse_servers[0].url`). */
+        name: string;
+        place: IssuePlace;
+        env?: string;
+        /** What is wrong, in our words (`expected a table`). */
+        problem: string;
+        got?: ShownValue;
+      }
+    | { code: "invalid_value"; reason: "missing_condenser_key"; name: string; condenserType: string }
+    | { code: "invalid_value"; reason: "missing_condenser_type"; place: IssuePlace }
+    | { code: "invalid_value"; reason: "retry_waits"; min: number; max: number }
+    | { code: "invalid_value"; reason: "condenser_rule"; rule: CondenserRule; place: IssuePlace }
+    | { code: "coerced_value"; key: string; written: string; converted: string; value: ShownValue }
+    | { code: "unknown_llm_config"; kind: "LLM" | "agent"; name: string; defined: readonly string[] }
+    | { code: "unknown_condenser_type"; type: string; types: readonly string[] }
+    | { code: "fallback_cycle"; cycle: readonly string[] }
+  );
+
+/**
+ * The message of a problem: every diagnostic's words are written here, once.
+ * @example describeIssue({ code: "fallback_cycle", cycle: ["a", "b", "a"], section: "llm.a", key: "fallbacks" })
+ */
+export function describeIssue(fact: IssueFact): string {
+  const section = fact.section ?? "";
+  switch (fact.code) {
+    case "unknown_key": {
+      const type = fact.condenserType === undefined ? "" : ` (type "${fact.condenserType}")`;
+      return `unknown key "${fact.name}"${describePlace(fact.place, section)}${type}${fromEnv(fact.env)}${didYouMeanSuffix(fact.suggestion)}`;
+    }
+    case "invalid_value":
+      return describeInvalidValue(fact, section);
+    case "coerced_value": {
+      const shown = isSecretPath(fact.value.path)
+        ? ""
+        : ` ${formatMaskedValue(fact.value.value, fact.value.path)}`;
+      return `"${fact.key}" in [${section}] is ${fact.written}, converted to ${fact.converted}${shown}; write it as ${fact.converted}`;
+    }
+    case "unknown_llm_config": {
+      const where = fact.section === null ? "" : ` in [${fact.section}]`;
+      return `unknown ${fact.kind} config "${fact.name}"${where}${didYouMeanSuffix(fact.suggestion)} (defined: ${fact.defined.join(", ")})`;
+    }
+    case "unknown_condenser_type":
+      return `unknown condenser type "${fact.type}" in [${section}]${didYouMeanSuffix(fact.suggestion)} (types: ${fact.types.join(", ")})`;
+    case "fallback_cycle":
+      return `fallbacks form a cycle: ${fact.cycle.join(" → ")}; a config cannot fall back to itself`;
+  }
+}
+
+function describeInvalidValue(fact: Extract<IssueFact, { code: "invalid_value" }>, section: string): string {
+  switch (fact.reason) {
+    case "value": {
+      const got = fact.got === undefined ? "" : describeGot(fact.got);
+      return `invalid value for "${fact.name}"${describePlace(fact.place, section)}${fromEnv(fact.env)}: ${fact.problem}${got}`;
+    }
+    case "missing_condenser_key":
+      return `missing "${fact.name}" in [${section}]: a condenser of type "${fact.condenserType}" needs it`;
+    case "missing_condenser_type":
+      return `missing "type"${describePlace(fact.place, section)}: name each condenser's type`;
+    case "retry_waits":
+      return `retry_min_wait (${fact.min} s) is longer than retry_max_wait (${fact.max} s) in [${section}]; the shortest wait between attempts cannot exceed the longest`;
+    case "condenser_rule":
+      return `${describeCondenserRule(fact.rule)}${describePlace(fact.place, section)}`;
+  }
+}
+
+function describeCondenserRule(rule: CondenserRule): string {
+  switch (rule.rule) {
+    case "unsupported_type":
+      return `condenser type "${rule.type}" is not supported yet: llmconf agents have no browser, so there is no browser output to mask; use "observation_masking"`;
+    case "keep_first_too_large":
+      return `keep_first (${rule.keep_first}) must be less than half of max_size (${rule.max_size}): a condensation keeps about max_size / 2 events, the first keep_first among them`;
+  }
+}
+
+function describePlace(place: IssuePlace, section: string): string {
+  if (place.in === "value") return ` in "${place.path}" of [${section}]`;
+  if (place.in === "inline_llm_config") return ` in the inline llm_config of [${section}]`;
+  return ` in [${section}]`;
+}
+
+function fromEnv(env: string | undefined): string {
+  return env === undefined ? "" : ` from environment variable ${env}`;
+}
+
+/** `; did you mean "x"?` when there is a candidate; the one place that writes it. */
+export function didYouMeanSuffix(suggestion: string | null | undefined): string {
+  return suggestion ? `; did you mean "${suggestion}"?` : "";
+}
+
+/**
+ * ` (got …)`, masked by the one rule of `secrets.ts`; nothing at all when the value is itself inside a
+ * secret (its type must not hint at its content either).
+ */
+function describeGot({ value, path }: ShownValue): string {
+  if (value === undefined) return "";
+  for (let end = 1; end <= path.length; end++) if (isSecretPath(path.slice(0, end))) return "";
+  return ` (got ${formatMaskedValue(value, path)})`;
 }
 
 /** Thrown by `loadConfig` with every error found in one pass (and the warnings beside them). */
