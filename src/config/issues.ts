@@ -54,7 +54,19 @@ interface IssueAbout {
  * Where inside its section a problem lies: the section itself, a key path inside a value
  * (`sse_servers[0]`, `condenser`), or the inline `llm_config` table of a condenser.
  */
-export type IssuePlace = { in: "section" } | { in: "value"; path: string } | { in: "inline_llm_config" };
+export type IssuePlace =
+  | { in: "section" }
+  | { in: "value"; path: string }
+  | { in: "inline_llm_config" }
+  /** At the top of a file, outside any section. */
+  | { in: "file" };
+
+/** Why a key is unknown when a plain did-you-mean does not say it: OpenHands renamed, moved or dropped it, or it belongs to another section. */
+export type UnknownKeyHint =
+  | { kind: "renamed"; to: string }
+  | { kind: "moved"; to: string }
+  | { kind: "dropped"; why: string }
+  | { kind: "other_section"; home: string };
 
 /** A value a diagnostic may show as `(got …)`, with its path so that the one masking rule applies. */
 export interface ShownValue {
@@ -79,6 +91,7 @@ export type IssueFact = IssueAbout &
         condenserType?: string;
         /** The environment variable the value came from. */
         env?: string;
+        hint?: UnknownKeyHint;
       }
     | {
         code: "invalid_value";
@@ -99,7 +112,52 @@ export type IssueFact = IssueAbout &
     | { code: "unknown_llm_config"; kind: "LLM" | "agent"; name: string; defined: readonly string[] }
     | { code: "unknown_condenser_type"; type: string; types: readonly string[] }
     | { code: "fallback_cycle"; cycle: readonly string[] }
+    | { code: "unknown_section"; name: string; lowerCase: boolean; known: readonly string[] }
+    | { code: "reserved_name"; family: string }
+    | { code: "nested_section"; parent: string; family: string }
+    | {
+        code: "malformed_reference";
+        /** The key, or the path inside its value, holding the reference. */
+        name: string;
+        /** What is malformed; null for a credential, whose text is never echoed. */
+        problem: string | null;
+      }
+    | {
+        code: "unset_variable";
+        variable: string;
+        name: string;
+        /** In an LLM config or an MCP server an unset variable only blocks using it (H8): a warning. */
+        soft: boolean;
+        /** A credential may be allowed empty; anything else is given a default. */
+        allowEmpty: boolean;
+      }
+    | { code: "bare_variable"; key: string; variable: string }
+    | {
+        code: "invalid_env";
+        variable: string;
+        key: string;
+        reason: string;
+        /** A bare name (`DEBUG`) other tools use too: ignored with a warning. */
+        ignored: boolean;
+        /** `=value` for a flag or a number, else empty. */
+        shown: string;
+      }
   );
+
+/** How serious a fact is: warnings let the file load. */
+export function severityOf(fact: IssueFact): "error" | "warning" {
+  switch (fact.code) {
+    case "coerced_value":
+    case "bare_variable":
+      return "warning";
+    case "unset_variable":
+      return fact.soft ? "warning" : "error";
+    case "invalid_env":
+      return fact.ignored ? "warning" : "error";
+    default:
+      return "error";
+  }
+}
 
 /**
  * The message of a problem: every diagnostic's words are written here, once.
@@ -108,10 +166,8 @@ export type IssueFact = IssueAbout &
 export function describeIssue(fact: IssueFact): string {
   const section = fact.section ?? "";
   switch (fact.code) {
-    case "unknown_key": {
-      const type = fact.condenserType === undefined ? "" : ` (type "${fact.condenserType}")`;
-      return `unknown key "${fact.name}"${describePlace(fact.place, section)}${type}${fromEnv(fact.env)}${didYouMeanSuffix(fact.suggestion)}`;
-    }
+    case "unknown_key":
+      return describeUnknownKey(fact, section);
     case "invalid_value":
       return describeInvalidValue(fact, section);
     case "coerced_value": {
@@ -128,6 +184,81 @@ export function describeIssue(fact: IssueFact): string {
       return `unknown condenser type "${fact.type}" in [${section}]${didYouMeanSuffix(fact.suggestion)} (types: ${fact.types.join(", ")})`;
     case "fallback_cycle":
       return `fallbacks form a cycle: ${fact.cycle.join(" → ")}; a config cannot fall back to itself`;
+    default:
+      return describeFileIssue(fact);
+  }
+}
+
+function describeUnknownKey(fact: Extract<IssueFact, { code: "unknown_key" }>, section: string): string {
+  const { hint } = fact;
+  if (fact.place.in === "file") {
+    const where =
+      hint?.kind === "other_section" ? `; move it under [${hint.home}]` : "; every key belongs to a section";
+    return `key "${fact.name}" is outside any section${where}`;
+  }
+  const type = fact.condenserType === undefined ? "" : ` (type "${fact.condenserType}")`;
+  const unknown = `unknown key "${fact.name}"${describePlace(fact.place, section)}${type}${fromEnv(fact.env)}`;
+  switch (hint?.kind) {
+    case "renamed":
+      return `${unknown}: OpenHands renamed it; did you mean "${hint.to}"?`;
+    case "moved":
+      return `${unknown}: OpenHands moved it; did you mean ${hint.to}?`;
+    case "dropped":
+      return `${unknown}: OpenHands dropped it (${hint.why}); delete it`;
+    case "other_section":
+      return `${unknown}; did you mean [${hint.home}] ${fact.name}?`;
+    default:
+      return `${unknown}${didYouMeanSuffix(fact.suggestion)}`;
+  }
+}
+
+/** The messages of problems found while a file's keys are sorted into sections, and of the environment. */
+function describeFileIssue(
+  fact: Extract<
+    IssueFact,
+    {
+      code:
+        | "unknown_section"
+        | "reserved_name"
+        | "nested_section"
+        | "malformed_reference"
+        | "unset_variable"
+        | "bare_variable"
+        | "invalid_env";
+    }
+  >,
+): string {
+  const section = fact.section ?? "";
+  switch (fact.code) {
+    case "unknown_section": {
+      const hint = fact.lowerCase
+        ? `; section names are lower-case: did you mean [${fact.suggestion}]?`
+        : fact.suggestion
+          ? `; did you mean [${fact.suggestion}]?`
+          : `; known sections: ${fact.known.join(", ")}`;
+      return `unknown section [${fact.name}]${hint}`;
+    }
+    case "reserved_name":
+      return `[${section}] would replace the default [${fact.family}]; put these keys in [${fact.family}] itself or choose another name`;
+    case "nested_section":
+      return `[${section}] nests a section inside [${fact.parent}]; named ${fact.family} sections are one level deep`;
+    case "malformed_reference":
+      return `malformed \${…} reference in "${fact.name}" of [${section}]: ${fact.problem ?? "it is not ${NAME} or ${NAME:-default}"}; write $\${ for a literal \${`;
+    case "unset_variable": {
+      const blocked = !fact.soft
+        ? ""
+        : section === "mcp"
+          ? "; this MCP server cannot be used until it is set"
+          : `; [${section}] cannot be used until it is set, nor any config that inherits it`;
+      const hint = `set it, or write \${${fact.variable}:-${fact.allowEmpty ? "" : "default"}}${fact.allowEmpty ? " to allow it empty" : ""}`;
+      return `environment variable ${fact.variable} is not set (referenced by "${fact.name}" in [${section}])${blocked}; ${hint}`;
+    }
+    case "bare_variable":
+      return `"${fact.key}" in [${section}] is the text "$${fact.variable}", sent as written; to read the environment variable write "\${${fact.variable}}"`;
+    case "invalid_env":
+      return fact.ignored
+        ? `environment variable ${fact.variable}${fact.shown} is not a valid "${fact.key}" for [${section}] (${fact.reason}); ignored, as other tools use ${fact.variable} too`
+        : `environment variable ${fact.variable} cannot be used for "${fact.key}" in [${section}]: ${fact.reason}`;
   }
 }
 

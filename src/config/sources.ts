@@ -1,5 +1,5 @@
 /** Where each configured value came from: the data behind `config explain` and located errors. */
-import { describeIssue, type IssueCode, type IssueFact } from "./issues.ts";
+import { describeIssue, type IssueCode, type IssueFact, severityOf } from "./issues.ts";
 
 /** The origin of one resolved value. */
 export type ValueSource =
@@ -55,10 +55,10 @@ export interface IssueOrigin {
   path: readonly (string | number)[];
 }
 
-/** A pending issue stating a fact at an origin: a coerced value is a warning, every other fact an error. */
+/** A pending issue stating a fact at an origin, as serious as `severityOf` says. */
 export function pendingIssue(fact: IssueFact, origin: IssueOrigin): PendingIssue {
   return {
-    severity: fact.code === "coerced_value" ? "warning" : "error",
+    severity: severityOf(fact),
     code: fact.code,
     message: describeIssue(fact),
     file: origin.file,
