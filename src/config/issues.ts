@@ -200,7 +200,7 @@ function describeUnknownKey(fact: Extract<IssueFact, { code: "unknown_key" }>, s
   const unknown = `unknown key "${fact.name}"${describePlace(fact.place, section)}${type}${fromEnv(fact.env)}`;
   switch (hint?.kind) {
     case "renamed":
-      return `${unknown}: OpenHands renamed it; did you mean "${hint.to}"?`;
+      return `${unknown}: OpenHands renamed it${didYouMeanSuffix(hint.to)}`;
     case "moved":
       return `${unknown}: OpenHands moved it; did you mean ${hint.to}?`;
     case "dropped":
