@@ -5,7 +5,7 @@
 import type { z } from "zod";
 import type { CollectedConfig } from "./collect.ts";
 import { findCondenserProblems } from "./condenser-rules.ts";
-import type { IssueFact } from "./issues.ts";
+import type { IssueFact, IssuePlace } from "./issues.ts";
 import { checkLlmName } from "./llm-names.ts";
 import type { FieldProvenance, SectionProvenance } from "./provenance.ts";
 import { createRecord } from "./records.ts";
@@ -103,14 +103,15 @@ export function checkAgentCondenser(
     condenser.condensers = resolvePipeline(entries, `${section}.condenser`, llmNames, issues);
   }
   for (const rule of findCondenserProblems(condenser)) {
-    const fact = {
+    const place: IssuePlace = { in: "value", path: "condenser" };
+    const fact: IssueFact = {
       code: "invalid_value",
       reason: "condenser_rule",
       rule,
-      place: { in: "value", path: "condenser" },
+      place,
       section,
       key: "condenser",
-    } as const;
+    };
     issues.push(pendingIssue(fact, issueOrigin(withPath(assigned.source, [rule.key]))));
   }
 }
@@ -134,13 +135,9 @@ function resolveCondenser(
   if (!accepted.has("type")) accepted.set("type", { value: type, source: { kind: "default" } });
   const missing = fieldNames(schema).filter((key) => !accepted.has(key) && isRequired(schema.shape[key]));
   for (const key of missing) {
-    const fact = {
-      code: "invalid_value",
-      reason: "missing_condenser_key",
-      name: key,
-      condenserType: type,
-    } as const;
-    issues.push(pendingIssue({ ...fact, section, key }, anchor));
+    const reason = "missing_condenser_key";
+    const fact: IssueFact = { code: "invalid_value", reason, name: key, condenserType: type, section, key };
+    issues.push(pendingIssue(fact, anchor));
   }
   if (missing.length > 0) return null;
   const llmConfig = accepted.get("llm_config");
@@ -155,8 +152,16 @@ function resolveCondenser(
     resolved.condensers = resolvePipeline(entries, section, llmNames, issues);
   for (const rule of findCondenserProblems(resolved)) {
     const at = accepted.get(rule.key) ?? typeAssigned;
-    const fact = { code: "invalid_value", reason: "condenser_rule", rule, place: { in: "section" } } as const;
-    issues.push(pendingIssue({ ...fact, section, key: rule.key }, at ? issueOrigin(at.source) : anchor));
+    const place: IssuePlace = { in: "section" };
+    const fact: IssueFact = {
+      code: "invalid_value",
+      reason: "condenser_rule",
+      rule,
+      place,
+      section,
+      key: rule.key,
+    };
+    issues.push(pendingIssue(fact, at ? issueOrigin(at.source) : anchor));
   }
   return resolved;
 }
@@ -210,8 +215,8 @@ function acceptKnownKeys(
       continue;
     }
     const suggestion = didYouMean(key, known) ?? null;
-    const place = { in: "section" } as const;
-    const fact = {
+    const place: IssuePlace = { in: "section" };
+    const fact: IssueFact = {
       code: "unknown_key",
       name: key,
       place,
@@ -219,7 +224,7 @@ function acceptKnownKeys(
       section,
       key,
       suggestion,
-    } as const;
+    };
     issues.push(pendingIssue(fact, issueOrigin(assigned.source)));
   }
   return accepted;
@@ -236,8 +241,17 @@ function resolvePipeline(
   issues: PendingIssue[],
 ): PipelineEntry[] {
   const invalid = (name: string, problem: string, source: ValueSource) => {
-    const fact = { code: "invalid_value", reason: "value", name, place: { in: "section" }, problem } as const;
-    issues.push(pendingIssue({ ...fact, section, key: "condensers" }, issueOrigin(source)));
+    const place: IssuePlace = { in: "section" };
+    const fact: IssueFact = {
+      code: "invalid_value",
+      reason: "value",
+      name,
+      place,
+      problem,
+      section,
+      key: "condensers",
+    };
+    issues.push(pendingIssue(fact, issueOrigin(source)));
   };
   if (!Array.isArray(entries.value)) {
     invalid("condensers", "expected an array of condenser tables", entries.source);
@@ -250,9 +264,10 @@ function resolvePipeline(
       return { type: "noop" };
     }
     if (!("type" in entry)) {
-      const place = { in: "value", path: `condensers[${index}]` } as const;
-      const fact = { code: "invalid_value", reason: "missing_condenser_type", place } as const;
-      issues.push(pendingIssue({ ...fact, section, key: "condensers" }, issueOrigin(source)));
+      const place: IssuePlace = { in: "value", path: `condensers[${index}]` };
+      const reason = "missing_condenser_type";
+      const fact: IssueFact = { code: "invalid_value", reason, place, section, key: "condensers" };
+      issues.push(pendingIssue(fact, issueOrigin(source)));
       return { type: "noop" };
     }
     const assignments: Assignments = new Map(
@@ -302,25 +317,28 @@ function checkCondenserLlm(
 /** An inline `llm_config` table is an LLM config of its own: known keys, valid values. */
 function checkInlineLlm(llmConfig: object, at: IssueOrigin, section: string, issues: PendingIssue[]) {
   const known = fieldNames(llmSchema);
-  const place = { in: "inline_llm_config" } as const;
+  const place: IssuePlace = { in: "inline_llm_config" };
   for (const key of Object.keys(llmConfig)) {
     if (known.includes(key)) continue;
     const suggestion = didYouMean(key, known) ?? null;
-    const fact = { code: "unknown_key", name: key, place, section, key, suggestion } as const;
+    const fact: IssueFact = { code: "unknown_key", name: key, place, section, key, suggestion };
     issues.push(pendingIssue(fact, { file: at.file, path: [...at.path, key] }));
   }
   const typed = llmSchema.safeParse(llmConfig);
   for (const problem of typed.success ? [] : typed.error.issues) {
     const key = String(problem.path[0] ?? "");
-    const fact = {
+    const problemText = describeProblem(problem);
+    const fact: IssueFact = {
       code: "invalid_value",
       reason: "value",
       name: key,
       place,
-      problem: describeProblem(problem),
-    } as const;
+      problem: problemText,
+      section,
+      key,
+    };
     const inner = problem.path.map((part) => (typeof part === "symbol" ? String(part) : part));
-    issues.push(pendingIssue({ ...fact, section, key }, { file: at.file, path: [...at.path, ...inner] }));
+    issues.push(pendingIssue(fact, { file: at.file, path: [...at.path, ...inner] }));
   }
 }
 

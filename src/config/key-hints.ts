@@ -41,7 +41,13 @@ export type UnknownKeyFact = Extract<IssueFact, { code: "unknown_key" }>;
 
 /** The did-you-mean for an unknown `key` in `[section]`, whose fields are `known`, as an issue fact. */
 export function describeUnknownKey(key: string, section: string, known: readonly string[]): UnknownKeyFact {
-  const fact = { code: "unknown_key", name: key, place: { in: "section" }, section, key } as const;
+  const fact = {
+    code: "unknown_key",
+    name: key,
+    place: { in: "section" },
+    section,
+    key,
+  } satisfies UnknownKeyFact;
   const renamed = Object.hasOwn(RENAMED_KEYS, key) ? RENAMED_KEYS[key] : undefined;
   if (renamed !== undefined && known.includes(renamed))
     return { ...fact, hint: { kind: "renamed", to: renamed }, suggestion: renamed };

@@ -1,5 +1,6 @@
 /** Names of LLM configs written elsewhere (an agent's `llm_config`, `fallbacks`, `[gateway]` keys) must exist. */
 import type { CollectedConfig } from "./collect.ts";
+import type { IssueFact } from "./issues.ts";
 import { type IssueOrigin, issueOrigin, type PendingIssue, pendingIssue } from "./sources.ts";
 import { didYouMean } from "./suggest.ts";
 
@@ -14,7 +15,7 @@ export function checkLlmName(
 ): boolean {
   if (known.includes(name)) return true;
   const suggestion = didYouMean(name, known) ?? null;
-  const fact = {
+  const fact: IssueFact = {
     code: "unknown_llm_config",
     kind: "LLM",
     name,
@@ -22,7 +23,7 @@ export function checkLlmName(
     section,
     key,
     suggestion,
-  } as const;
+  };
   issues.push(pendingIssue(fact, origin));
   return false;
 }

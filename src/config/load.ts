@@ -7,7 +7,7 @@ import { parseEnv } from "node:util";
 import { applyCliFlags, type CliOverrides } from "./cli-flags.ts";
 import { collectLayers, type FileLayer } from "./collect.ts";
 import { applyEnvironment } from "./environment.ts";
-import { ConfigError, type ConfigIssue, sortIssues } from "./issues.ts";
+import { ConfigError, type ConfigIssue, type IssueFact, sortIssues } from "./issues.ts";
 import { findLayerFiles } from "./layers.ts";
 import { checkLoadOptions } from "./load-options.ts";
 import { findPosition, locateKeys, type Position, readTomlFile } from "./parse.ts";
@@ -185,7 +185,7 @@ function withDotEnv(env: NodeJS.ProcessEnv, cwd: string): Record<string, string 
 
 function unknownName(kind: "LLM" | "agent", name: string, known: readonly string[]): ConfigError {
   const suggestion = didYouMean(name, known) ?? null;
-  const fact = {
+  const fact: IssueFact = {
     code: "unknown_llm_config",
     kind,
     name,
@@ -193,7 +193,7 @@ function unknownName(kind: "LLM" | "agent", name: string, known: readonly string
     section: null,
     key: null,
     suggestion,
-  } as const;
+  };
   const { severity, code, message, file } = pendingIssue(fact, { file: "<lookup>", path: [] });
   return new ConfigError([
     { severity, code, message, file, line: 0, column: 0, section: null, key: null, suggestion },

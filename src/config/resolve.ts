@@ -10,6 +10,7 @@ import type { CollectedConfig } from "./collect.ts";
 import { checkAgentCondenser, installDefaultCondenser, resolveCondensers } from "./condensers.ts";
 import { checkFallbacks } from "./fallbacks.ts";
 import { finalizeConfig } from "./finalize.ts";
+import type { IssueFact } from "./issues.ts";
 import { checkGatewayKeys, checkLlmName } from "./llm-names.ts";
 import { type FieldProvenance, provenanceOf, type SectionProvenance } from "./provenance.ts";
 import { createRecord, toRecord } from "./records.ts";
@@ -204,13 +205,13 @@ function checkRetryWaits(
       : null;
   const assigned = key === null ? undefined : merged.get(key);
   if (key === null || assigned === undefined) return;
-  const fact = {
+  const fact: IssueFact = {
     code: "invalid_value",
     reason: "retry_waits",
     min: config.retry_min_wait,
     max: config.retry_max_wait,
     section,
     key,
-  } as const;
+  };
   issues.push(pendingIssue(fact, issueOrigin(assigned.source)));
 }

@@ -3,6 +3,7 @@
  * located issue (unknown nested keys, invalid values, values converted from another type).
  */
 import type { z } from "zod";
+import type { IssueFact, IssuePlace } from "./issues.ts";
 import { restoreProtoKeys } from "./records.ts";
 import {
   condenserSchemas,
@@ -85,14 +86,14 @@ function reportCoerced(
     const output = outputs.get(key);
     if (assigned.source.kind !== "file" || !isCoerced(assigned.value, output)) continue;
     const converted = typeName(output, schema.shape[key]);
-    const fact = {
+    const fact: IssueFact = {
       code: "coerced_value",
       section,
       key,
       written: typeName(assigned.value),
       converted,
       value: { value: output, path: [sectionRoot(section), key] },
-    } as const;
+    };
     issues.push(pendingIssue(fact, issueOrigin(assigned.source)));
   }
 }
@@ -100,32 +101,34 @@ function reportCoerced(
 function reportUnknownNested(names: readonly string[], at: ProblemAt, issues: PendingIssue[]) {
   const origin = issueOrigin(at.assigned.source);
   const known = nestedFieldNames(at.key, valueAt(at.assigned.value, at.inner));
-  const env = at.assigned.source.kind === "env" ? { env: at.assigned.source.env } : {};
   for (const name of names) {
     const alias = KEY_ALIASES[name];
     const suggestion = didYouMean(name, known) ?? (alias && known.includes(alias) ? alias : null);
-    const place = { in: "value", path: formatKeyPath(at.key, at.inner) } as const;
-    const fact = {
+    const place: IssuePlace = { in: "value", path: formatKeyPath(at.key, at.inner) };
+    const fact: IssueFact = {
       code: "unknown_key",
       name,
       place,
       section: at.section,
       key: at.key,
       suggestion,
-      ...env,
-    } as const;
-    issues.push(pendingIssue(fact, { file: origin.file, path: [...origin.path, ...at.inner, name] }));
+    };
+    issues.push(
+      pendingIssue(withEnv(fact, at.assigned), {
+        file: origin.file,
+        path: [...origin.path, ...at.inner, name],
+      }),
+    );
   }
 }
 
 function reportInvalid(problem: z.core.$ZodIssue, at: ProblemAt, issues: PendingIssue[]) {
   const origin = issueOrigin(at.assigned.source);
-  const fact = {
+  const fact: IssueFact = {
     code: "invalid_value",
     reason: "value",
     name: formatKeyPath(at.key, at.inner),
     place: { in: "section" },
-    ...(at.assigned.source.kind === "env" ? { env: at.assigned.source.env } : {}),
     problem: describeProblem(problem),
     got: {
       value: valueAt(at.assigned.value, at.inner),
@@ -133,8 +136,15 @@ function reportInvalid(problem: z.core.$ZodIssue, at: ProblemAt, issues: Pending
     },
     section: at.section,
     key: at.key,
-  } as const;
-  issues.push(pendingIssue(fact, { file: origin.file, path: [...origin.path, ...at.inner] }));
+  };
+  issues.push(
+    pendingIssue(withEnv(fact, at.assigned), { file: origin.file, path: [...origin.path, ...at.inner] }),
+  );
+}
+
+/** The fact, naming the environment variable its value came from (`from environment variable X`). */
+function withEnv<F extends IssueFact>(fact: F, assigned: Assigned): F {
+  return assigned.source.kind === "env" ? { ...fact, env: assigned.source.env } : fact;
 }
 
 /** A key and the path inside its value as a reader writes it: `sse_servers[0].api_key`. */
