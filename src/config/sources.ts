@@ -1,5 +1,6 @@
 /** Where each configured value came from: the data behind `config explain` and located errors. */
-import { describeIssue, type IssueCode, type IssueFact, severityOf } from "./issues.ts";
+import { describeIssue, severityOf } from "./describe-issue.ts";
+import type { IssueCode, IssueFact } from "./issues.ts";
 
 /** The origin of one resolved value. */
 export type ValueSource =
