@@ -175,6 +175,15 @@ function fromEnv(env: string | undefined): string {
   return env === undefined ? "" : ` from environment variable ${env}`;
 }
 
+/**
+ * An unset-variable warning turned into the error of using what it blocks (H8): an LLM config (by the
+ * name asked for) or an MCP server entry (`sse_servers[0]`).
+ */
+export function describeBlockedUse(target: { llm: string } | { mcp: string }, warning: ConfigIssue): string {
+  const what = "llm" in target ? `LLM config "${target.llm}"` : `MCP server ${target.mcp}`;
+  return `${what} cannot be used: ${warning.message}`;
+}
+
 /** `; did you mean "x"?` when there is a candidate; the one place that writes it. */
 export function didYouMeanSuffix(suggestion: string | null | undefined): string {
   return suggestion ? `; did you mean "${suggestion}"?` : "";

@@ -6,6 +6,7 @@ import { resolve } from "node:path";
 import { parseEnv } from "node:util";
 import { applyCliFlags, type CliOverrides } from "./cli-flags.ts";
 import { collectLayers, type FileLayer } from "./collect.ts";
+import { describeBlockedUse } from "./describe-issue.ts";
 import { applyEnvironment } from "./environment.ts";
 import { ConfigError, type ConfigIssue, type IssueFact, sortIssues } from "./issues.ts";
 import { findLayerFiles } from "./layers.ts";
@@ -237,7 +238,7 @@ function createConfig(
           blocking.push({
             ...reference.issue,
             severity: "error",
-            message: `LLM config "${shown}" cannot be used: ${reference.issue.message}`,
+            message: describeBlockedUse({ llm: shown }, reference.issue),
           });
         }
       }
@@ -253,7 +254,7 @@ function createConfig(
       .map(({ issue }) => ({
         ...issue,
         severity: "error" as const,
-        message: `MCP server ${list}[${index}] cannot be used: ${issue.message}`,
+        message: describeBlockedUse({ mcp: `${list}[${index}]` }, issue),
       }));
     if (blocking.length > 0) throw new ConfigError(blocking);
   };
