@@ -57,9 +57,10 @@ export {
   type Workspace,
   WorkspaceEscapeError,
 } from "./agents/index.ts";
+export type { CliOverrides } from "./config/cli-flags.ts";
 export { ConfigError, type ConfigIssue, formatIssue, type IssueCode } from "./config/issues.ts";
 export { type Config, type LlmConfigReason, type LoadConfigOptions, loadConfig } from "./config/load.ts";
-export type { CliOverrides, FieldProvenance, SectionProvenance } from "./config/resolve.ts";
+export type { FieldProvenance, SectionProvenance } from "./config/provenance.ts";
 export {
   type ResolvedAgentConfig,
   type ResolvedCondenserConfig,

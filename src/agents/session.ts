@@ -3,8 +3,9 @@
  * message history that each task continues, one ledger for the whole session (so spend splits per
  * agent and per named config across every task), and a signal per task so Ctrl-C stops that task only.
  */
+
+import { parseLlmConfigName } from "../config/cli-flags.ts";
 import { ConfigError, formatIssue } from "../config/issues.ts";
-import { parseLlmConfigName } from "../config/resolve.ts";
 import { redactSecrets } from "../config/secrets.ts";
 import { didYouMean } from "../config/suggest.ts";
 import type { ChatMessage } from "../llm/messages.ts";

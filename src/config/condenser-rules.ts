@@ -1,14 +1,13 @@
 /**
  * Rules on a condenser config that its schema cannot say: the ones OpenHands checks only when it builds
- * the condenser (and then crashes), and the types llmconf does not run. Pure; the loader locates them.
+ * the condenser (and then crashes), and the types llmconf does not run. Pure; the loader locates them,
+ * and `describeIssue` words them.
  */
+import type { CondenserRule } from "./issues.ts";
 import type { ResolvedCondenserConfig } from "./schema.ts";
 
 /** A problem with one key of a condenser config. */
-export interface CondenserProblem {
-  key: "type" | "keep_first";
-  message: string;
-}
+export type CondenserProblem = CondenserRule;
 
 /**
  * What is wrong with a validated condenser config (a pipeline's entries are checked on their own).
@@ -16,13 +15,7 @@ export interface CondenserProblem {
  */
 export function findCondenserProblems(config: Readonly<ResolvedCondenserConfig>): CondenserProblem[] {
   if (config.type === "browser_output_masking") {
-    return [
-      {
-        key: "type",
-        message:
-          'condenser type "browser_output_masking" is not supported yet: llmconf agents have no browser, so there is no browser output to mask; use "observation_masking"',
-      },
-    ];
+    return [{ key: "type", rule: "unsupported_type", type: "browser_output_masking" }];
   }
   if (
     "keep_first" in config &&
@@ -32,7 +25,9 @@ export function findCondenserProblems(config: Readonly<ResolvedCondenserConfig>)
     return [
       {
         key: "keep_first",
-        message: `keep_first (${config.keep_first}) must be less than half of max_size (${config.max_size}): a condensation keeps about max_size / 2 events, the first keep_first among them`,
+        rule: "keep_first_too_large",
+        keep_first: config.keep_first,
+        max_size: config.max_size,
       },
     ];
   }

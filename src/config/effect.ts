@@ -7,14 +7,15 @@
 export type FieldEffect = string | null;
 
 /** Per section: the effect of every field unless listed, and the fields that differ. */
-interface SectionEffects {
+export interface SectionEffects {
   fields: Readonly<Record<string, FieldEffect>>;
   otherwise: FieldEffect;
 }
 
 const PARSED_ONLY: SectionEffects = { fields: {}, otherwise: null };
 
-const EFFECTS: Readonly<Record<string, SectionEffects>> = {
+/** The effect of every section's fields, by section name (a test checks it against the schema's keys). */
+export const EFFECTS: Readonly<Record<string, SectionEffects>> = {
   llm: {
     otherwise: "used by the LLM runtime",
     fields: {
@@ -74,6 +75,14 @@ const EFFECTS: Readonly<Record<string, SectionEffects>> = {
     otherwise: null,
     fields: { confirmation_mode: "`llmconf run` refuses to start unless `--yes` is given" },
   },
+  // Listed so that every section of the schema is covered, and a new one is a decision.
+  kubernetes: PARSED_ONLY,
+  model_routing: PARSED_ONLY,
+  gateway: {
+    otherwise: "`llmconf serve`",
+    fields: {},
+  },
+  extended: PARSED_ONLY,
 };
 
 /**

@@ -6,6 +6,7 @@
 import type { z } from "zod";
 import { parseEnvBool } from "./coerce.ts";
 import type { CollectedConfig } from "./collect.ts";
+import type { IssueFact } from "./issues.ts";
 import {
   agentSchema,
   condenserSchemas,
@@ -15,7 +16,7 @@ import {
   type PlainSectionName,
   plainSectionSchemas,
 } from "./schema.ts";
-import type { Assignments, PendingIssue } from "./sources.ts";
+import { type Assignments, type PendingIssue, pendingIssue } from "./sources.ts";
 
 type FieldKind = "boolean" | "number" | "string" | "json";
 
@@ -57,29 +58,31 @@ export function applyEnvironment(
       // H11: bare names (DEBUG, RUNTIME, …) belong to other tools too (DEBUG=express:*): a value that
       // cannot be cast is ignored with a warning. Prefixed names are ours, and fail loudly (H3).
       if (prefix === "" && !(parsed.ok && field.safeParse(parsed.value).success)) {
-        issues.push({
-          severity: "warning",
+        const reason = parsed.ok ? describeKind(fieldKind(field)) : parsed.reason;
+        const shown = shownValue(text, fieldKind(field));
+        const fact: IssueFact = {
           code: "invalid_env",
-          message: `environment variable ${name}${shownValue(text, fieldKind(field))} is not a valid "${key}" for [${section}] (${parsed.ok ? describeKind(fieldKind(field)) : parsed.reason}); ignored, as other tools use ${name} too`,
-          file: `<env ${name}>`,
-          path: [],
-          section,
+          variable: name,
           key,
-          suggestion: null,
-        });
+          reason,
+          ignored: true,
+          shown,
+          section,
+        };
+        issues.push(pendingIssue(fact, { file: `<env ${name}>`, path: [] }));
       } else if (parsed.ok) {
         target.set(key, { value: parsed.value, source: { kind: "env", env: name } });
       } else {
-        issues.push({
-          severity: "error",
+        const fact: IssueFact = {
           code: "invalid_env",
-          message: `environment variable ${name} cannot be used for "${key}" in [${section}]: ${parsed.reason}`,
-          file: `<env ${name}>`,
-          path: [],
-          section,
+          variable: name,
           key,
-          suggestion: null,
-        });
+          reason: parsed.reason,
+          ignored: false,
+          shown: "",
+          section,
+        };
+        issues.push(pendingIssue(fact, { file: `<env ${name}>`, path: [] }));
       }
     }
   };

@@ -6,7 +6,7 @@
 
 import { maskReferenceDefaults } from "./interpolate.ts";
 import type { Config, LlmConfigReason } from "./load.ts";
-import type { FieldProvenance, SectionProvenance } from "./resolve.ts";
+import type { FieldProvenance, SectionProvenance } from "./provenance.ts";
 import type { PlainSectionName } from "./schema.ts";
 import { isSecretPath, isSetSecret, MASK, maskSecrets, type ValuePath } from "./secrets.ts";
 import type { ValueSource } from "./sources.ts";

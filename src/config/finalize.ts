@@ -5,7 +5,7 @@
  * `config explain` says where it came from.
  */
 import { resolve as resolvePath } from "node:path";
-import type { FieldProvenance, SectionProvenance } from "./resolve.ts";
+import type { FieldProvenance, SectionProvenance } from "./provenance.ts";
 import type { ResolvedAgentConfig, ResolvedCoreConfig, ResolvedSandboxConfig } from "./schema.ts";
 
 /** What finalizing reads and rewrites in place. */

@@ -2,6 +2,7 @@
  * What to say about a key a section does not have: a renamed legacy key, a close spelling, the section
  * the key belongs to (`volumes` in `[core]` → `[sandbox]`), or another tool's name for one of ours.
  */
+import type { IssueFact } from "./issues.ts";
 import {
   agentSchema,
   DROPPED_KEYS,
@@ -35,31 +36,31 @@ export function sectionOfKey(key: string, except: string | null): string | undef
   return undefined;
 }
 
-/** The message and did-you-mean for an unknown `key` in `[section]`, whose fields are `known`. */
-export function describeUnknownKey(
-  key: string,
-  section: string,
-  known: readonly string[],
-): { message: string; suggestion: string | null } {
-  const unknown = `unknown key "${key}" in [${section}]`;
+/** An unknown key in the section it was found in: what to say about it, as an issue fact. */
+export type UnknownKeyFact = Extract<IssueFact, { code: "unknown_key" }>;
+
+/** The did-you-mean for an unknown `key` in `[section]`, whose fields are `known`, as an issue fact. */
+export function describeUnknownKey(key: string, section: string, known: readonly string[]): UnknownKeyFact {
+  const fact = {
+    code: "unknown_key",
+    name: key,
+    place: { in: "section" },
+    section,
+    key,
+  } satisfies UnknownKeyFact;
   const renamed = Object.hasOwn(RENAMED_KEYS, key) ? RENAMED_KEYS[key] : undefined;
   if (renamed !== undefined && known.includes(renamed))
-    return { message: `${unknown}: OpenHands renamed it; did you mean "${renamed}"?`, suggestion: renamed };
-  if (renamed?.startsWith("["))
-    return { message: `${unknown}: OpenHands moved it; did you mean ${renamed}?`, suggestion: renamed };
-  if (Object.hasOwn(DROPPED_KEYS, key))
-    return {
-      message: `${unknown}: OpenHands dropped it (${DROPPED_KEYS[key]}); delete it`,
-      suggestion: null,
-    };
+    return { ...fact, hint: { kind: "renamed", to: renamed }, suggestion: renamed };
+  if (renamed?.startsWith("[")) return { ...fact, hint: { kind: "moved", to: renamed }, suggestion: renamed };
+  const dropped = Object.hasOwn(DROPPED_KEYS, key) ? DROPPED_KEYS[key] : undefined;
+  if (dropped !== undefined) return { ...fact, hint: { kind: "dropped", why: dropped }, suggestion: null };
   const close = didYouMean(key, known);
-  if (close !== undefined) return { message: `${unknown}; did you mean "${close}"?`, suggestion: close };
+  if (close !== undefined) return { ...fact, suggestion: close };
   const family = section.split(".")[0] ?? section;
   const home = sectionOfKey(key, family);
   if (home !== undefined)
-    return { message: `${unknown}; did you mean [${home}] ${key}?`, suggestion: `[${home}] ${key}` };
+    return { ...fact, hint: { kind: "other_section", home }, suggestion: `[${home}] ${key}` };
   const alias = KEY_ALIASES[key];
-  if (alias !== undefined && known.includes(alias))
-    return { message: `${unknown}; did you mean "${alias}"?`, suggestion: alias };
-  return { message: unknown, suggestion: null };
+  if (alias !== undefined && known.includes(alias)) return { ...fact, suggestion: alias };
+  return { ...fact, suggestion: null };
 }

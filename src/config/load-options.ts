@@ -2,6 +2,7 @@
  * `loadConfig`'s options, checked before anything is read: a wrong type from a caller (JavaScript, or
  * JSON handed through) is a `ConfigError` naming the option, never a TypeError from deep inside.
  */
+import { locatedIssue } from "./describe-issue.ts";
 import type { ConfigIssue } from "./issues.ts";
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
@@ -9,17 +10,10 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 
 function optionIssue(option: string, expected: string, value: unknown): ConfigIssue {
   const got = value === null ? "null" : Array.isArray(value) ? "an array" : `a ${typeof value}`;
-  return {
-    severity: "error",
-    code: "invalid_option",
-    message: `loadConfig option "${option}" must be ${expected} (got ${got})`,
-    file: "<options>",
-    line: 0,
-    column: 0,
-    section: null,
-    key: option,
-    suggestion: null,
-  };
+  return locatedIssue(
+    { code: "invalid_option", option, expected, got, section: null, key: option },
+    { file: "<options>" },
+  );
 }
 
 /** Every option of the wrong type, as issues (empty when the options are usable). */

@@ -4,14 +4,16 @@
  */
 import { resolve } from "node:path";
 import { parseEnv } from "node:util";
+import { applyCliFlags, type CliOverrides } from "./cli-flags.ts";
 import { collectLayers, type FileLayer } from "./collect.ts";
+import { describeBlockedUse } from "./describe-issue.ts";
 import { applyEnvironment } from "./environment.ts";
-import { ConfigError, type ConfigIssue, sortIssues } from "./issues.ts";
+import { ConfigError, type ConfigIssue, type IssueFact, sortIssues } from "./issues.ts";
 import { findLayerFiles } from "./layers.ts";
 import { checkLoadOptions } from "./load-options.ts";
 import { findPosition, locateKeys, type Position, readTomlFile } from "./parse.ts";
 import { readRegularFile } from "./read-file.ts";
-import { type CliOverrides, type Resolution, resolveCollected } from "./resolve.ts";
+import { type Resolution, resolveCollected } from "./resolve.ts";
 import type {
   ResolvedAgentConfig,
   ResolvedCondenserConfig,
@@ -24,7 +26,7 @@ import type {
   ResolvedSandboxConfig,
   ResolvedSecurityConfig,
 } from "./schema.ts";
-import type { PendingIssue, ValueSource } from "./sources.ts";
+import { type PendingIssue, pendingIssue, type ValueSource } from "./sources.ts";
 import { didYouMean } from "./suggest.ts";
 
 /** Options of `loadConfig`. */
@@ -137,9 +139,11 @@ export function gatherConfig(options: LoadConfigOptions = {}): GatheredConfig {
       early.push(read.issue);
     }
   }
+  // Layers in order, lowest first: defaults, files, environment, CLI flags.
   const collected = collectLayers(layers, env);
   pending.push(...applyEnvironment(collected, env));
-  const resolution = resolveCollected(collected, options.cli ?? {}, cwd);
+  applyCliFlags(collected, options.cli ?? {});
+  const resolution = resolveCollected(collected, cwd, options.cli?.llmConfig);
   pending.push(...resolution.issues);
   return { resolution, texts, early, pending };
 }
@@ -182,18 +186,18 @@ function withDotEnv(env: NodeJS.ProcessEnv, cwd: string): Record<string, string 
 
 function unknownName(kind: "LLM" | "agent", name: string, known: readonly string[]): ConfigError {
   const suggestion = didYouMean(name, known) ?? null;
+  const fact: IssueFact = {
+    code: "unknown_llm_config",
+    kind,
+    name,
+    defined: known,
+    section: null,
+    key: null,
+    suggestion,
+  };
+  const { severity, code, message, file } = pendingIssue(fact, { file: "<lookup>", path: [] });
   return new ConfigError([
-    {
-      severity: "error",
-      code: "unknown_llm_config",
-      message: `unknown ${kind} config "${name}"${suggestion ? `; did you mean "${suggestion}"?` : ""} (defined: ${known.join(", ")})`,
-      file: "<lookup>",
-      line: 0,
-      column: 0,
-      section: null,
-      key: null,
-      suggestion,
-    },
+    { severity, code, message, file, line: 0, column: 0, section: null, key: null, suggestion },
   ]);
 }
 
@@ -234,7 +238,7 @@ function createConfig(
           blocking.push({
             ...reference.issue,
             severity: "error",
-            message: `LLM config "${shown}" cannot be used: ${reference.issue.message}`,
+            message: describeBlockedUse({ llm: shown }, reference.issue),
           });
         }
       }
@@ -250,7 +254,7 @@ function createConfig(
       .map(({ issue }) => ({
         ...issue,
         severity: "error" as const,
-        message: `MCP server ${list}[${index}] cannot be used: ${issue.message}`,
+        message: describeBlockedUse({ mcp: `${list}[${index}]` }, issue),
       }));
     if (blocking.length > 0) throw new ConfigError(blocking);
   };

@@ -3,7 +3,8 @@
  * them (a scan of the same text, see key-positions.ts).
  */
 import { parse as parseTomlText, TomlError } from "smol-toml";
-import type { ConfigIssue } from "./issues.ts";
+import { locatedIssue } from "./describe-issue.ts";
+import type { ConfigIssue, FileIssueFact, TomlProblem } from "./issues.ts";
 import { MAX_NESTING, type Position, pathKey, scanKeyPositions } from "./key-positions.ts";
 
 export { type Position, pathKey };
@@ -16,18 +17,9 @@ export type TomlTable = Record<string, unknown>;
 /** The outcome of reading one config file: its text and values, or the issue that stopped it. */
 export type ReadResult = { ok: true; text: string; data: TomlTable } | { ok: false; issue: ConfigIssue };
 
-function fileIssue(file: string, code: ConfigIssue["code"], message: string, at?: Position): ConfigIssue {
-  return {
-    severity: "error",
-    code,
-    message,
-    file,
-    line: at?.line ?? 0,
-    column: at?.column ?? 0,
-    section: null,
-    key: null,
-    suggestion: null,
-  };
+/** A problem with a whole file (no section, no key), at a position when one is known. */
+function fileIssue(file: string, fact: FileIssueFact, at?: Position): ConfigIssue {
+  return locatedIssue({ ...fact, section: null, key: null }, { file, ...at });
 }
 
 /**
@@ -41,9 +33,9 @@ export function readTomlFile(file: string): ReadResult {
   } catch (error) {
     if (!(error instanceof UnreadableFileError)) throw error;
     if (error.code === "ENOENT") {
-      return { ok: false, issue: fileIssue(file, "file_not_found", "config file not found; check the path") };
+      return { ok: false, issue: fileIssue(file, { code: "file_not_found" }) };
     }
-    return { ok: false, issue: fileIssue(file, "file_unreadable", `config file ${error.message}`) };
+    return { ok: false, issue: fileIssue(file, { code: "file_unreadable", why: error.message }) };
   }
   let text: string;
   try {
@@ -51,7 +43,7 @@ export function readTomlFile(file: string): ReadResult {
   } catch {
     return {
       ok: false,
-      issue: fileIssue(file, "not_utf8", "config file is not UTF-8 text; save it as UTF-8 TOML"),
+      issue: fileIssue(file, { code: "not_utf8" }),
     };
   }
   return parseTomlSource(text, file);
@@ -66,17 +58,15 @@ export function parseTomlSource(text: string, file: string): ReadResult {
     const unusable = findUnusableValue(data);
     if (unusable === undefined) return { ok: true, text, data };
     const at = findPosition(locateKeys(text), unusable.path);
-    return { ok: false, issue: fileIssue(file, unusable.code, unusable.message, at) };
+    return { ok: false, issue: fileIssue(file, unusable.fact, at) };
   } catch (error) {
     if (error instanceof RangeError) return { ok: false, issue: tooDeep(text, file) };
     if (!(error instanceof TomlError)) throw error;
     const reason = error.message.split("\n")[0]?.replace(/^Invalid TOML document: /, "") ?? "syntax error";
-    const message = /redefine/.test(reason)
-      ? `duplicate key or table: ${reason}`
-      : `TOML syntax error: ${reason}`;
+    const problem: TomlProblem = { kind: /redefine/.test(reason) ? "duplicate" : "syntax", reason };
     return {
       ok: false,
-      issue: fileIssue(file, "toml_syntax", message, { line: error.line, column: error.column }),
+      issue: fileIssue(file, { code: "toml_syntax", problem }, { line: error.line, column: error.column }),
     };
   }
 }
@@ -99,8 +89,7 @@ function tooDeep(text: string, file: string): ConfigIssue {
   }
   return fileIssue(
     file,
-    "toml_syntax",
-    "TOML syntax error: a key or value is nested too deeply to read; flatten it",
+    { code: "toml_syntax", problem: { kind: "too_deep" } },
     { line: longest.line, column: 1 },
   );
 }
@@ -108,8 +97,7 @@ function tooDeep(text: string, file: string): ConfigIssue {
 /** A value the loader cannot take, and where it is. */
 interface UnusableValue {
   path: (string | number)[];
-  code: ConfigIssue["code"];
-  message: string;
+  fact: FileIssueFact;
 }
 
 /**
@@ -122,19 +110,11 @@ function findUnusableValue(data: TomlTable): UnusableValue | undefined {
   for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
     const { value, path } = next;
     if (typeof value === "bigint") {
-      return {
-        path,
-        code: "invalid_value",
-        message: `integer ${value} is too large: llmconf reads integers between -(2^53 - 1) and 2^53 - 1`,
-      };
+      return { path, fact: { code: "invalid_value", reason: "integer_too_large", value } };
     }
     if (typeof value !== "object" || value === null || value instanceof Date) continue;
     if (path.length > MAX_NESTING) {
-      return {
-        path,
-        code: "toml_syntax",
-        message: `TOML value nested more than ${MAX_NESTING} tables or arrays deep; flatten it`,
-      };
+      return { path, fact: { code: "toml_syntax", problem: { kind: "nested", max: MAX_NESTING } } };
     }
     const entries = Object.entries(value);
     // Reversed onto the stack, so the first problem in file order is the one reported.

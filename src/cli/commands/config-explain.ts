@@ -4,6 +4,7 @@
  */
 import { describeRuntime } from "../../agents/shell/command-runtime.ts";
 import { chooseRuntime } from "../../agents/shell/runtime-choice.ts";
+import { parseLlmConfigName } from "../../config/cli-flags.ts";
 import {
   type ExplainedField,
   type ExplainedSource,
@@ -14,7 +15,6 @@ import {
   listAgentLlmChoices,
 } from "../../config/explain.ts";
 import type { Config } from "../../config/load.ts";
-import { parseLlmConfigName } from "../../config/resolve.ts";
 import { type PlainSectionName, plainSectionSchemas } from "../../config/schema.ts";
 import { inferProvider } from "../../llm/providers/infer.ts";
 import { defineCommand } from "../command.ts";
