@@ -63,7 +63,7 @@ export const EFFECTS: Readonly<Record<string, SectionEffects>> = {
       timeout: "bounds one shell command, and one tool call of a stdio or SSE MCP server",
       network: "cuts sandboxed commands off the network when false",
       runtime_startup_env_vars:
-        "set in the environment of agent commands (the only way a credential variable reaches them)",
+        "set in the environment of agent commands and stdio MCP servers (the only way a credential variable reaches them)",
     },
   },
   mcp: {

@@ -67,7 +67,7 @@ export const sandboxSchema = z.object({
   runtime_startup_env_vars: stringMap()
     .default({})
     .describe(
-      "Environment variables set for agent commands. Variables of llmconf's own environment named like credentials (`*KEY*`, `*TOKEN*`, `*SECRET*`, …) are not passed to commands; name one here to pass it.",
+      "Environment variables set for agent commands and stdio MCP servers (a server's own `env` wins). Variables of llmconf's own environment named like credentials (`*KEY*`, `*TOKEN*`, `*SECRET*`, …) are not passed to them; name one here to pass it.",
     ),
   browsergym_eval_env: z.string().nullable().default(null).describe("BrowserGym evaluation environment."),
   platform: z.string().nullable().default(null).describe("Image platform (`linux/amd64`)."),
