@@ -10,12 +10,13 @@ import { resolve } from "node:path";
 import { Agent } from "undici";
 import { ConfigError, formatIssue } from "../config/issues.ts";
 import type { Config } from "../config/load.ts";
-import { createGatewayApp, createSnapshot, type GatewayApp, type GatewaySnapshot } from "./app.ts";
+import { createGatewayApp, type GatewayApp } from "./app.ts";
 import { GatewayError } from "./errors.ts";
 import { type GatewayResponse, isStreamedBody } from "./http.ts";
 import { openFileLedger, type SpendStore, SpendStoreUnavailableError } from "./ledger.ts";
 import { createGatewayMetrics } from "./metrics.ts";
 import { describeChanges, watchConfigFiles } from "./reload.ts";
+import { createSnapshot, type GatewaySnapshot } from "./snapshot.ts";
 
 /** Options of `startGateway`. */
 export interface StartGatewayOptions {
