@@ -54,13 +54,17 @@ function trackProgress(progress: RuntimeProgress | undefined, event: LlmEvent): 
 
 /** A kept client lent to this request; its events report to this request's progress. */
 function leaseClient(call: ChatCall, context: RuntimeContext, progress: RuntimeProgress) {
-  const key = runtimeClientKey(context.configName, call.params, context.config);
-  return leaseRuntimeClient(context.loaded, context.env, key, progress, (progressOf) =>
-    createLlm(context.config, {
-      name: context.configName,
+  // The kept client outlives this request: its closures hold the parameters and the loaded
+  // configuration, never the request's messages or signal.
+  const { params } = call;
+  const { configName, config, loaded, env } = context;
+  const key = runtimeClientKey(configName, params, config);
+  return leaseRuntimeClient(loaded, env, key, progress, (progressOf) =>
+    createLlm(config, {
+      name: configName,
       // Fallbacks answer the same request: its parameters apply to them too, under their own pins.
-      resolveConfig: (name) => applyRequestParams(context.loaded.getLlmConfig(name), call.params).config,
-      env: context.env,
+      resolveConfig: (name) => applyRequestParams(loaded.getLlmConfig(name), params).config,
+      env,
       onEvent: (event) => trackProgress(progressOf(), event),
     }),
   );
