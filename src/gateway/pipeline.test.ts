@@ -199,4 +199,22 @@ describe("runtime clients kept per config", () => {
     assert.equal(clients[0]?.(), "c");
     assert.equal(clients.length, 2);
   });
+
+  test("past 128 sets of parameters, the least recently used one's clients are dropped", async () => {
+    const context = await contextFor();
+    const base = context.config.getLlmConfig("other");
+    const built: number[] = [];
+    const use = (seed: number) =>
+      leaseRuntimeClient(context.config, context.env, runtimeClientKey("other", { seed }, base), seed, () => {
+        built.push(seed);
+        return {} as Llm;
+      }).release();
+    for (let seed = 0; seed < 128; seed++) use(seed);
+    use(0);
+    use(128);
+    built.length = 0;
+    use(0);
+    use(1);
+    assert.deepEqual(built, [1]);
+  });
 });
