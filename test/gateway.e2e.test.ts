@@ -228,6 +228,38 @@ describe("an Anthropic upstream, translated through the runtime", () => {
   });
 });
 
+describe("stop sequences on the translated path", () => {
+  test("a request's stop, one string or several, reaches an Anthropic upstream as stop_sequences", async () => {
+    await client.chat.completions.create({
+      model: "claude",
+      stop: "END",
+      messages: [{ role: "user", content: "one" }],
+    });
+    await client.chat.completions.create({
+      model: "claude",
+      stop: ["END", "FIN"],
+      messages: [{ role: "user", content: "two" }],
+      stream: true,
+    });
+    await client.chat.completions.create({ model: "claude", messages: [{ role: "user", content: "none" }] });
+    assert.deepEqual(bodyOf(0).stop_sequences, ["END"]);
+    assert.deepEqual(bodyOf(1).stop_sequences, ["END", "FIN"]);
+    assert.equal(bodyOf(2).stop_sequences, undefined);
+  });
+
+  test("a stop that is neither a string nor strings is a BadRequestError naming it", async () => {
+    await assert.rejects(
+      client.chat.completions.create({
+        model: "claude",
+        stop: [1] as unknown as string[],
+        messages: [{ role: "user", content: "x" }],
+      }),
+      (error: unknown) => error instanceof OpenAI.BadRequestError && error.param === "stop",
+    );
+    assert.equal(upstream.requests.length, 0);
+  });
+});
+
 describe("errors in OpenAI's shape", () => {
   test("an unknown model is a NotFoundError with a did-you-mean", async () => {
     await assert.rejects(

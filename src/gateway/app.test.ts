@@ -4,10 +4,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { loadConfig } from "../config/load.ts";
-import { createGatewayApp, createSnapshot } from "./app.ts";
+import { createGatewayApp } from "./app.ts";
 import { type GatewayRequest, type GatewayResponse, isStreamedBody } from "./http.ts";
 import { createMemoryLedger, type SpendStore } from "./ledger.ts";
 import { createGatewayMetrics } from "./metrics.ts";
+import { createSnapshot } from "./snapshot.ts";
 
 const configText = `[llm]
 model = "mock/echo"

@@ -4,11 +4,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { loadConfig } from "../config/load.ts";
-import { createGatewayApp, createSnapshot } from "./app.ts";
+import { createGatewayApp } from "./app.ts";
 import { GatewayError } from "./errors.ts";
 import { createMemoryLedger } from "./ledger.ts";
 import { listAnthropicModels, wantsAnthropicShape } from "./messages-models.ts";
 import { createGatewayMetrics } from "./metrics.ts";
+import { createSnapshot } from "./snapshot.ts";
 
 async function configWith(names: string[], extra = "") {
   const dir = mkdtempSync(join(tmpdir(), "llmconf-messages-models-"));

@@ -145,6 +145,22 @@ function blocksText(blocks: unknown[], param: string): string {
     .join("");
 }
 
+/** Visits each content block of a message as an object with its `messages[i].content[j]` path, or throws a 400. */
+function forEachBlock(blocks: unknown[], param: string, visit: (block: Json, where: string) => void): void {
+  blocks.forEach((block, index) => {
+    const where = `${param}.content[${index}]`;
+    if (!isObject(block)) throw invalidRequest(`${where}: must be a content block object`, where);
+    visit(block, where);
+  });
+}
+
+/** The text of a `text` block, or a 400 naming its `text` field. */
+function textOf(block: Json, where: string): string {
+  if (typeof block.text !== "string")
+    throw invalidRequest(`${where}.text: must be a string`, `${where}.text`);
+  return block.text;
+}
+
 /**
  * A user turn: its tool results first (the chat shape wants them right after the assistant's calls),
  * then its text and images as one user message. Images inside tool results follow as user content,
@@ -153,14 +169,10 @@ function blocksText(blocks: unknown[], param: string): string {
 function toUserMessages(blocks: unknown[], param: string): ChatMessage[] {
   const results: ChatMessage[] = [];
   const parts: ContentPart[] = [];
-  blocks.forEach((block, index) => {
-    const where = `${param}.content[${index}]`;
-    if (!isObject(block)) throw invalidRequest(`${where}: must be a content block object`, where);
+  forEachBlock(blocks, param, (block, where) => {
     switch (block.type) {
       case "text":
-        if (typeof block.text !== "string")
-          throw invalidRequest(`${where}.text: must be a string`, `${where}.text`);
-        parts.push({ type: "text", text: block.text });
+        parts.push({ type: "text", text: textOf(block, where) });
         break;
       case "image":
         parts.push(toImagePart(block, where));
@@ -228,14 +240,10 @@ function toAssistantMessage(content: string | unknown[], param: string): ChatMes
   if (typeof content === "string") return { role: "assistant", content };
   let text = "";
   const calls: ToolCall[] = [];
-  content.forEach((block, index) => {
-    const where = `${param}.content[${index}]`;
-    if (!isObject(block)) throw invalidRequest(`${where}: must be a content block object`, where);
+  forEachBlock(content, param, (block, where) => {
     switch (block.type) {
       case "text":
-        if (typeof block.text !== "string")
-          throw invalidRequest(`${where}.text: must be a string`, `${where}.text`);
-        text += block.text;
+        text += textOf(block, where);
         break;
       case "tool_use":
         if (typeof block.id !== "string" || typeof block.name !== "string")

@@ -93,7 +93,17 @@ export function toChatCall(json: Json, head: ChatHead = readChatHead(json)): Cha
     messages,
     tools,
     toolChoice: (choice ?? undefined) as ChatCall["toolChoice"],
+    stopSequences: toStopSequences(json.stop),
   };
+}
+
+/** OpenAI's `stop`: one sequence or several; none when absent. */
+function toStopSequences(value: unknown): string[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === "string") return [value];
+  if (!Array.isArray(value) || !value.every((item) => typeof item === "string"))
+    throw invalidRequest('"stop" must be a string or an array of strings', "stop");
+  return value;
 }
 
 function toMessage(value: unknown, index: number): ChatMessage {

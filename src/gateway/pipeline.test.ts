@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { describe, test } from "node:test";
 import { Agent } from "undici";
 import { loadConfig } from "../config/load.ts";
+import type { Llm } from "../llm/index.ts";
 import type { AccessRecord } from "./access-log.ts";
 import { createKeyTable } from "./auth.ts";
 import type { Dialect } from "./dialect.ts";
@@ -12,6 +13,7 @@ import { GatewayError } from "./errors.ts";
 import { isStreamedBody } from "./http.ts";
 import { createMemoryLedger, type SpendStore } from "./ledger.ts";
 import { admit, type RequestContext, serveWithRuntime } from "./pipeline.ts";
+import { leaseRuntimeClient, runtimeClientKey } from "./runtime-clients.ts";
 
 async function contextFor(keyIndex?: number): Promise<RequestContext & { spend: SpendStore }> {
   const dir = mkdtempSync(join(tmpdir(), "llmconf-pipeline-"));
@@ -118,5 +120,101 @@ describe("the shared request pipeline", () => {
     let text = "";
     for await (const chunk of response.body) text += chunk;
     assert.equal(text, "start mock/echo\necho: hello pipeline\nend stop");
+  });
+});
+
+describe("runtime clients kept per config", () => {
+  test("a kept client serves each request with its own attempts and its own abort signal", async () => {
+    const context = await contextFor();
+    const first = await admit(call("other"), context, () => call("other"));
+    const answered = await serveWithRuntime(call("other"), plain, first, context);
+    assert.equal(answered.headers["x-llmconf-attempts"], "1");
+    const key = runtimeClientKey("other", call("other").params, first.config);
+    const lease = leaseRuntimeClient(context.config, context.env, key, "probe", () =>
+      assert.fail("built again"),
+    );
+    lease.release();
+
+    const aborted = new AbortController();
+    aborted.abort();
+    const gone = { ...context, signal: aborted.signal };
+    const refused = await admit(call("other"), gone, () => call("other"));
+    await assert.rejects(serveWithRuntime(call("other"), plain, refused, gone));
+
+    const streams = await Promise.all(
+      [1, 2].map(async () => {
+        const admission = await admit(call("other", true), context, () => call("other", true));
+        const response = await serveWithRuntime(call("other", true), plain, admission, context);
+        let text = "";
+        for await (const chunk of response.body as AsyncIterable<string>) text += chunk;
+        return { attempts: response.headers["x-llmconf-attempts"], text };
+      }),
+    );
+    const streamed = { attempts: "1", text: "start mock/echo\necho: hello pipeline\nend stop" };
+    assert.deepEqual(streams, [streamed, streamed]);
+  });
+
+  test("clients are kept per loaded configuration, config name and request parameters", async () => {
+    const context = await contextFor();
+    const reloaded = await contextFor();
+    const base = context.config.getLlmConfig("other");
+    const built: string[] = [];
+    const use = (loaded: object, key: string, label: string) =>
+      leaseRuntimeClient(loaded, context.env, key, label, () => {
+        built.push(label);
+        return {} as Llm;
+      }).release();
+    const key = runtimeClientKey("other", {}, base);
+    use(context.config, key, "first");
+    use(context.config, key, "again");
+    use(reloaded.config, key, "reloaded");
+    use(context.config, runtimeClientKey("llm", {}, base), "other name");
+    use(context.config, runtimeClientKey("other", { temperature: 1 }, { ...base, temperature: 1 }), "params");
+    // Messages lowers max_output_tokens on the config itself, with the same request parameters.
+    use(context.config, runtimeClientKey("other", {}, { ...base, max_output_tokens: 7 }), "capped");
+    assert.deepEqual(built, ["first", "reloaded", "other name", "params", "capped"]);
+  });
+
+  test("a client serves one request at a time, and its events reach only the request it serves", async () => {
+    const context = await contextFor();
+    const key = runtimeClientKey("other", {}, context.config.getLlmConfig("other"));
+    const clients: (() => string | undefined)[] = [];
+    const lease = (borrower: string) =>
+      leaseRuntimeClient(context.config, context.env, key, borrower, (borrowerOf) => {
+        clients.push(borrowerOf);
+        return { name: `client ${clients.length}` } as Llm;
+      });
+    const a = lease("a");
+    const b = lease("b");
+    assert.notEqual(a.llm, b.llm);
+    assert.deepEqual(
+      clients.map((borrowerOf) => borrowerOf()),
+      ["a", "b"],
+    );
+    a.release();
+    a.release();
+    assert.equal(clients[0]?.(), undefined);
+    const c = lease("c");
+    assert.equal(c.llm, a.llm);
+    assert.equal(clients[0]?.(), "c");
+    assert.equal(clients.length, 2);
+  });
+
+  test("past 128 sets of parameters, the least recently used one's clients are dropped", async () => {
+    const context = await contextFor();
+    const base = context.config.getLlmConfig("other");
+    const built: number[] = [];
+    const use = (seed: number) =>
+      leaseRuntimeClient(context.config, context.env, runtimeClientKey("other", { seed }, base), seed, () => {
+        built.push(seed);
+        return {} as Llm;
+      }).release();
+    for (let seed = 0; seed < 128; seed++) use(seed);
+    use(0);
+    use(128);
+    built.length = 0;
+    use(0);
+    use(1);
+    assert.deepEqual(built, [1]);
   });
 });

@@ -8,7 +8,8 @@ import { GatewayError, toOpenAiErrorBody } from "./errors.ts";
 import type { GatewayResponse } from "./http.ts";
 import { admit, type RequestContext, serveWithRuntime } from "./pipeline.ts";
 import { readResponsesRequest } from "./responses-input.ts";
-import { createResponsesDialect, newResponseId } from "./responses-output.ts";
+import { newResponseId } from "./responses-object.ts";
+import { createResponsesDialect } from "./responses-output.ts";
 import type { ResponseStore } from "./responses-store.ts";
 
 /** The Responses endpoint over a store of earlier responses. */

@@ -1,8 +1,9 @@
 /**
- * The translated path: a chat call run through the LLM runtime (`createLlm`), so any provider the
- * runtime speaks (Anthropic, Gemini, Bedrock, ...) answers, with its retries, fallbacks, limits,
- * completion logs and costs. A stream is started here and its first delta awaited, so a failure
- * before any byte reached the client is still an HTTP error rather than a broken stream.
+ * The translated path: a chat call run through the LLM runtime (`createLlm`, clients kept per
+ * config and request parameters: runtime-clients.ts), so any provider the runtime speaks (Anthropic,
+ * Gemini, Bedrock, ...) answers, with its retries, fallbacks, limits, completion logs and costs. A
+ * stream is started here and its first delta awaited, so a failure before any byte reached the client
+ * is still an HTTP error rather than a broken stream.
  */
 import type { Config } from "../config/load.ts";
 import type { ResolvedLlmConfig } from "../config/schema.ts";
@@ -15,6 +16,7 @@ import {
 } from "../llm/index.ts";
 import type { ChatCall } from "./chat-call.ts";
 import { applyRequestParams } from "./params.ts";
+import { leaseRuntimeClient, runtimeClientKey } from "./runtime-clients.ts";
 
 /** What a runtime call needs besides the request. */
 export interface RuntimeContext {
@@ -41,30 +43,40 @@ export interface StartedStream {
   completion: Promise<Completion>;
 }
 
-function createClient(call: ChatCall, context: RuntimeContext, progress: RuntimeProgress) {
-  const onEvent = (event: LlmEvent) => {
-    if (event.type === "request") {
-      progress.attempts += 1;
-      progress.currentConfig = event.configName;
-      progress.currentModel = event.model;
-    } else if (event.type === "response") progress.upstreamMs = event.latencyMs;
-  };
-  return createLlm(context.config, {
-    name: context.configName,
-    // Fallbacks answer the same request: its parameters apply to them too, under their own pins.
-    resolveConfig: (name) => applyRequestParams(context.loaded.getLlmConfig(name), call.params).config,
-    env: context.env,
-    signal: context.signal,
-    onEvent,
-  });
+function trackProgress(progress: RuntimeProgress | undefined, event: LlmEvent): void {
+  if (progress === undefined) return;
+  if (event.type === "request") {
+    progress.attempts += 1;
+    progress.currentConfig = event.configName;
+    progress.currentModel = event.model;
+  } else if (event.type === "response") progress.upstreamMs = event.latencyMs;
 }
 
-function toCompletionRequest(call: ChatCall): CompletionRequest {
+/** A kept client lent to this request; its events report to this request's progress. */
+function leaseClient(call: ChatCall, context: RuntimeContext, progress: RuntimeProgress) {
+  // The kept client outlives this request: its closures hold the parameters and the loaded
+  // configuration, never the request's messages or signal.
+  const { params } = call;
+  const { configName, config, loaded, env } = context;
+  const key = runtimeClientKey(configName, params, config);
+  return leaseRuntimeClient(loaded, env, key, progress, (progressOf) =>
+    createLlm(config, {
+      name: configName,
+      // Fallbacks answer the same request: its parameters apply to them too, under their own pins.
+      resolveConfig: (name) => applyRequestParams(loaded.getLlmConfig(name), params).config,
+      env,
+      onEvent: (event) => trackProgress(progressOf(), event),
+    }),
+  );
+}
+
+function toCompletionRequest(call: ChatCall, signal: AbortSignal): CompletionRequest {
   const request: CompletionRequest = {
     messages: call.messages,
     tools: call.tools,
     toolChoice: call.toolChoice,
     responseFormat: call.responseFormat,
+    signal,
   };
   if (call.stopSequences !== undefined && call.stopSequences.length > 0)
     request.parameters = { stopSequences: call.stopSequences };
@@ -82,8 +94,11 @@ export function completeWithRuntime(
   context: RuntimeContext,
   progress: RuntimeProgress,
 ): Promise<Completion> {
-  const llm = createClient(call, context, progress);
-  return llm.complete(toCompletionRequest(call));
+  const lease = leaseClient(call, context, progress);
+  const completion = lease.llm.complete(toCompletionRequest(call, context.signal));
+  // Given back once the call has ended, whichever way: no event of it can come later.
+  completion.then(lease.release, lease.release);
+  return completion;
 }
 
 /** Starts a streaming call and waits for its first delta; rejects with an `LlmError`. */
@@ -92,8 +107,10 @@ export async function streamWithRuntime(
   context: RuntimeContext,
   progress: RuntimeProgress,
 ): Promise<StartedStream> {
-  const llm = createClient(call, context, progress);
-  const stream = llm.stream(toCompletionRequest(call));
+  const lease = leaseClient(call, context, progress);
+  const stream = lease.llm.stream(toCompletionRequest(call, context.signal));
+  // The completion settles when the stream has ended, failed or been cancelled by a client that left.
+  stream.completion.then(lease.release, lease.release);
   const rest = stream[Symbol.asyncIterator]();
   const first = await rest.next();
   return { first, rest, completion: stream.completion };
