@@ -5,7 +5,7 @@
 import type { z } from "zod";
 import type { CollectedConfig } from "./collect.ts";
 import { findCondenserProblems } from "./condenser-rules.ts";
-import type { IssueFact, IssuePlace } from "./issues.ts";
+import type { CondenserRule, IssueFact, IssuePlace } from "./issues.ts";
 import { checkLlmName } from "./llm-names.ts";
 import type { FieldProvenance, SectionProvenance } from "./provenance.ts";
 import { createRecord } from "./records.ts";
@@ -103,17 +103,21 @@ export function checkAgentCondenser(
     condenser.condensers = resolvePipeline(entries, `${section}.condenser`, llmNames, issues);
   }
   for (const rule of findCondenserProblems(condenser)) {
-    const place: IssuePlace = { in: "value", path: "condenser" };
-    const fact: IssueFact = {
-      code: "invalid_value",
-      reason: "condenser_rule",
-      rule,
-      place,
-      section,
-      key: "condenser",
-    };
-    issues.push(pendingIssue(fact, issueOrigin(withPath(assigned.source, [rule.key]))));
+    const origin = issueOrigin(withPath(assigned.source, [rule.key]));
+    issues.push(ruleIssue(rule, { in: "value", path: "condenser" }, section, "condenser", origin));
   }
+}
+
+/** A condenser rule its schema cannot state (keep_first < max_size / 2, …), broken where `origin` says. */
+function ruleIssue(
+  rule: CondenserRule,
+  place: IssuePlace,
+  section: string,
+  key: string,
+  origin: IssueOrigin,
+): PendingIssue {
+  const fact: IssueFact = { code: "invalid_value", reason: "condenser_rule", rule, place, section, key };
+  return pendingIssue(fact, origin);
 }
 
 function resolveCondenser(
@@ -152,16 +156,7 @@ function resolveCondenser(
     resolved.condensers = resolvePipeline(entries, section, llmNames, issues);
   for (const rule of findCondenserProblems(resolved)) {
     const at = accepted.get(rule.key) ?? typeAssigned;
-    const place: IssuePlace = { in: "section" };
-    const fact: IssueFact = {
-      code: "invalid_value",
-      reason: "condenser_rule",
-      rule,
-      place,
-      section,
-      key: rule.key,
-    };
-    issues.push(pendingIssue(fact, at ? issueOrigin(at.source) : anchor));
+    issues.push(ruleIssue(rule, { in: "section" }, section, rule.key, at ? issueOrigin(at.source) : anchor));
   }
   return resolved;
 }
