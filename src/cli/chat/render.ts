@@ -7,7 +7,7 @@ import type { RunEvent } from "../../agents/events.ts";
 import type { LlmEvent } from "../../llm/client.ts";
 import type { TextOut } from "../io.ts";
 import { escapeControl, type Paint } from "../output.ts";
-import { createRunProgress, oneLine } from "../run-progress.ts";
+import { createRunProgress, oneLine, safeText } from "../run-progress.ts";
 
 /** Draws a session's events. */
 export interface ChatRender {
@@ -17,15 +17,6 @@ export interface ChatRender {
   clearStatus(): void;
   /** Clears the status line; returns the last text the session's agent said in this task (to not repeat it). */
   endTask(): string | undefined;
-}
-
-/** Model text as it may reach a terminal: line breaks kept, every other control character escaped. */
-export function safeText(text: string): string {
-  return text
-    .replace(/\t/g, "  ")
-    .split(/\r?\n/)
-    .map((line) => escapeControl(line))
-    .join("\n");
 }
 
 /** The first line of an observation and how much more there is: `ok (12 lines)`. */
