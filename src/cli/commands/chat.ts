@@ -97,6 +97,8 @@ async function chat(parsed: ParsedArgs<typeof FLAGS>, io: CliIo): Promise<number
       confirm: config.security.confirmation_mode ? createConfirm(ask) : undefined,
       onEvent: (event) => render.onEvent(event),
       onLlmEvent: (agent, event) => render.onLlmEvent(agent, event),
+      // A person at a terminal reads the answer as it is written; piped, stdout gets each answer whole.
+      onTextDelta: terminal ? (agent, text) => render.onTextDelta(agent, text) : undefined,
     });
   } catch (error) {
     lines.close();
