@@ -84,6 +84,16 @@ export function summarizeCondensation(event: CondensationEvent): string {
   );
 }
 
+/** A retry or a fallback as one line (unescaped); undefined for what a run does not show. */
+function formatLlmProgress(event: LlmEvent): string | undefined {
+  if (event.type === "retry") {
+    const wait = `${(event.waitMs / 1000).toFixed(1)} s`;
+    return `${event.configName}: ${oneLine(event.message)}; retrying in ${wait} (attempt ${event.attempt + 1} of ${event.attempts})`;
+  }
+  if (event.type === "fallback") return `${event.from} failed (${event.kind}); falling back to ${event.to}`;
+  return undefined;
+}
+
 /** Who acts on which config, for the status line (names from the config file, escaped). */
 function acting(event: { agent: string; llm_config: string; model: string }): string {
   return escapeControl(`${event.agent} · ${event.llm_config} · ${event.model}`);
@@ -175,22 +185,8 @@ export function createRunProgress(out: TextOut, options: { live: boolean; paint:
       }
     },
     onLlmEvent(agent, event) {
-      if (event.type === "retry") {
-        line(
-          agent.depth + 1,
-          paint(
-            33,
-            escapeControl(
-              `${event.configName}: ${oneLine(event.message)}; retrying in ${(event.waitMs / 1000).toFixed(1)} s (attempt ${event.attempt + 1} of ${event.attempts})`,
-            ),
-          ),
-        );
-      } else if (event.type === "fallback") {
-        line(
-          agent.depth + 1,
-          paint(33, escapeControl(`${event.from} failed (${event.kind}); falling back to ${event.to}`)),
-        );
-      }
+      const text = formatLlmProgress(event);
+      if (text !== undefined) line(agent.depth + 1, paint(33, escapeControl(text)));
     },
     print: line,
     finish: clearStatus,
