@@ -23,7 +23,8 @@ import { defineCommand } from "../command.ts";
 import { type CliIo, useColor } from "../io.ts";
 import { loadConfigOrReport } from "../load.ts";
 import { configFlag, DIRECTORY_FLAG, type ParsedArgs, resolveWorkspace } from "../options.ts";
-import { createPaint, escapeControl } from "../output.ts";
+import { createPaint } from "../output.ts";
+import { safeText } from "../run-progress.ts";
 
 const FLAGS = {
   "agent-cls": configFlag("agent-cls", "the agent to talk to (default: [core] default_agent, CodeActAgent)"),
@@ -65,7 +66,7 @@ async function chat(parsed: ParsedArgs<typeof FLAGS>, io: CliIo): Promise<number
     commands = await openRunCommandRuntime(config, workspace, io.env);
   } catch (error) {
     if (!(error instanceof RunSetupError)) throw error;
-    io.stderr.write(`llmconf: ${escapeControl(error.message)}\n`);
+    io.stderr.write(`llmconf: ${safeText(error.message)}\n`);
     return 1;
   }
   screen.write(paint(2, `llmconf: ${commands.summary}\n`));
@@ -104,7 +105,7 @@ async function chat(parsed: ParsedArgs<typeof FLAGS>, io: CliIo): Promise<number
     lines.close();
     await commands.close();
     if (!(error instanceof RunSetupError)) throw error;
-    io.stderr.write(`llmconf: ${escapeControl(error.message)}\n`);
+    io.stderr.write(`llmconf: ${safeText(error.message)}\n`);
     return 1;
   }
 
