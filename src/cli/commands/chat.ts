@@ -47,7 +47,8 @@ Ctrl-C stops the task in progress (the conversation stays); Ctrl-C twice at an e
 or /exit leaves. With [security] confirmation_mode = true, every command and file change waits for
 y (run it), n (skip it; the agent is told) or a (run everything from now on).
 
-Without a terminal (stdin piped) chat reads one task per line and prints each answer on stdout.
+In a terminal the agent's text appears as it is written. Without a terminal (stdin piped) chat reads
+one task per line and prints each answer, whole, on stdout.
 Exit codes: 0 at /exit or the end of input, 1 setup error, 2 usage error, 130 Ctrl-C (piped input).`,
   run: chat,
 });
