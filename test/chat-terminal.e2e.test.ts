@@ -149,6 +149,40 @@ test("Ctrl-C during a running command kills it and returns to the prompt; 'a' st
   assert.equal(await pane.exitCode(), 0);
 });
 
+test("the answer streams onto the screen as it is written; Ctrl-C stops a stream that stalls halfway", async () => {
+  const { pane } = startChat();
+  await pane.waitFor(/CodeActAgent · llm > $/m, "the prompt");
+
+  // Half the answer arrives, then the upstream goes silent: the half is on the screen while the step runs.
+  upstream.enqueue({
+    fault: "stall-stream",
+    afterEvents: 5,
+    text: "Reading the files one by one before I answer.",
+  });
+  pane.type("Summarise the repository");
+  await pane.waitFor(/^Reading the files/m, "the first words of the answer");
+  assert.ok(!pane.screen().includes("before I answer."), "the rest has not been sent");
+  pane.keys("C-c");
+  await pane.waitFor(
+    /^Reading the files[^\n]*\n\^C stopping the task…\nInterrupted\. The conversation so far is kept; type the next task\.\nCodeActAgent · llm > $/m,
+    "the stream's line ended, then the prompt after Ctrl-C",
+  );
+
+  // A whole answer streams too, and is printed once.
+  upstream.enqueue({ text: "Three files, \u001b[2Jall of them tests." });
+  pane.type("And now?");
+  const screen = await pane.waitFor(
+    /^Three files, \\x1b\[2Jall of them tests\.\nCodeActAgent · llm > $/m,
+    "the answer",
+  );
+  assert.equal(screen.match(/Three files/g)?.length, 1, "the answer is not repeated at the end of the step");
+  const streamed = upstream.requests.at(-1)?.body as { stream?: boolean };
+  assert.equal(streamed.stream, true, "the call was streamed");
+
+  pane.type("/exit");
+  assert.equal(await pane.exitCode(), 0);
+});
+
 test("Ctrl-D at the prompt leaves with 0; /help lists the commands; typed text is dropped by Ctrl-C", async () => {
   const { pane } = startChat();
   await pane.waitFor(/CodeActAgent · llm > $/m, "the prompt");

@@ -249,6 +249,21 @@ test("a budget with an unpriced model is refused before any request", async () =
   );
 });
 
+test("a refusal names what the config file or the command line said with control characters escaped", async () => {
+  const { dir } = setUp(
+    `[llm]\nmodel = "openai/fake\\u001b[2J"\nbase_url = "${upstream.url}/v1"\napi_key = "${secret}"\n`,
+  );
+  const unpriced = await run(dir, ["-t", "anything", "-b", "1"]);
+  assert.equal(unpriced.code, 1);
+  assert.ok(!unpriced.stderr.includes("\u001b"), unpriced.stderr);
+  assert.match(unpriced.stderr, /config "llm" \(model openai\/fake\\x1b\[2J, used by CodeActAgent\)/);
+  const unknown = await run(dir, ["-t", "x", "-c", "Evil\u001b]0;owned\u0007"]);
+  assert.equal(unknown.code, 1);
+  assert.ok(!unknown.stderr.includes("\u001b"), unknown.stderr);
+  assert.match(unknown.stderr, /unknown agent "Evil\\x1b\]0;owned\\x07"/);
+  assert.equal(upstream.requests.length, 0);
+});
+
 test("an unpriced model's cost is reported as unknown, never as 0", async () => {
   const { dir } = setUp(
     `[llm]\nmodel = "openai/fake-model"\nbase_url = "${upstream.url}/v1"\napi_key = "${secret}"\n`,

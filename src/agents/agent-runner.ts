@@ -14,6 +14,7 @@ import type { Ledger } from "./ledger.ts";
 import { type AgentInstance, type LoopRun, runAgentLoop } from "./loop.ts";
 import type { AgentRegistry } from "./registry.ts";
 import { RunStop, type StepLimits } from "./step-limits.ts";
+import { createStreamedText } from "./streamed-text.ts";
 import { ToolError } from "./tools/tool.ts";
 
 /** What the run's agents are built and run with. */
@@ -32,6 +33,10 @@ export interface AgentRunnerOptions {
   toolContext: InstanceFactory["toolContext"];
   /** What a client reports (retries, fallbacks), with the agent it works for. */
   onLlmEvent?: ((agent: { name: string; depth: number }, event: LlmEvent) => void) | undefined;
+  /** An agent's text as it streams, secrets masked (see {@link RunSetupOptions.onTextDelta}). */
+  onTextDelta?: ((agent: { name: string; depth: number }, text: string) => void) | undefined;
+  /** What the streamed text must never show (the history masks the same). */
+  secrets: readonly string[];
 }
 
 /** The run's agents: how they are built, and how one runs. */
@@ -122,6 +127,16 @@ async function runTracked(
   throw new ToolError(`${agent.name} stopped before finishing: ${outcome.message}. Carry on without it.`);
 }
 
+/** The loop's text streams, when the caller wants the agents' text as it arrives. */
+function streamTextOf(options: AgentRunnerOptions): LoopRun["streamText"] {
+  const { onTextDelta, secrets } = options;
+  if (onTextDelta === undefined) return undefined;
+  return (agent) => {
+    const where = { name: agent.name, depth: agent.depth };
+    return createStreamedText(secrets, (text) => onTextDelta(where, text));
+  };
+}
+
 /**
  * Creates the run's agent factory and runner.
  * @example const { factory, runAgent } = createAgentRunner({ config, cwd, env, signal, registry, history, ledger, limits, toolContext });
@@ -135,6 +150,7 @@ export function createAgentRunner(options: AgentRunnerOptions): AgentRunner {
       return limits.signal;
     },
     checkLimits: (agent) => limits.check(agent),
+    streamText: streamTextOf(options),
   };
   const runAgent = (agent: AgentInstance, task: string, messages?: ChatMessage[]) =>
     runTracked(agent, task, loopRun, messages);

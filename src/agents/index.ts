@@ -72,6 +72,7 @@ export {
   SandboxUnavailableError,
 } from "./shell/runtime-choice.ts";
 export { type OpenSandboxOptions, openSandbox, type Sandbox, type SpawnPlan } from "./shell/sandbox.ts";
+export { createStreamedText, type StreamedText } from "./streamed-text.ts";
 export {
   chooseToolCalling,
   nativeToolCalling,

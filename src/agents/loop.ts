@@ -2,11 +2,12 @@
  * The agent loop, one function: build the prompt from the history, call the agent's own client, run the
  * tool calls, append the observations, check the limits — until the agent finishes or a limit stops it.
  */
-import type { Llm } from "../llm/client.ts";
-import type { ChatMessage } from "../llm/messages.ts";
+import type { CompleteRequest, Completion, Llm } from "../llm/client.ts";
+import type { ChatMessage, ToolDefinition } from "../llm/messages.ts";
 import type { AgentDefinition } from "./agent.ts";
 import type { AgentLlmReason, History } from "./events.ts";
 import type { LimitReached } from "./ledger.ts";
+import type { StreamedText } from "./streamed-text.ts";
 import type { ToolCallingMode } from "./tool-calling.ts";
 import { runToolCall } from "./tool-calls.ts";
 import { type Tool, type ToolContext, toToolDefinition } from "./tools/tool.ts";
@@ -55,6 +56,12 @@ export interface LoopRun {
    * budget, Ctrl-C); returns the cap of this agent (or a delegator) that is reached, if any.
    */
   checkLimits(agent: AgentInstance): LimitReached | undefined;
+  /**
+   * Where an agent's text goes as it streams (chat in a terminal): a step's call then streams, and its
+   * result (and every event) is the same as without. Not asked when the text carries the tool calls.
+   * @default every call is made whole
+   */
+  streamText?: ((agent: AgentInstance) => StreamedText | undefined) | undefined;
 }
 
 /** How an agent's loop ended (run-wide stops are thrown as `RunStop` instead). */
@@ -83,10 +90,7 @@ export async function runAgentLoop(
     const limit = run.checkLimits(agent);
     if (limit !== undefined) return { status: "cap_reached", message: describeCap(limit), limit };
 
-    // The agent's condenser decides what of the conversation is sent (and retries once when too long).
-    const call = (view: ChatMessage[]) =>
-      agent.llm.complete({ ...agent.toolCalling.toRequest(view, tools), signal: run.signal });
-    const completion = await (agent.condenser?.complete(messages, run, call) ?? call(messages));
+    const completion = await callModel(agent, run, tools, messages);
     const answer = agent.toolCalling.parse(completion);
     messages.push(answer.message);
     run.history.append({
@@ -135,6 +139,34 @@ export async function runAgentLoop(
       });
       if (result.finishes) return { status: "finished", message: result.content };
     }
+  }
+}
+
+/** One step's call: on the view the agent's condenser gives (it retries once when too long), streamed when asked. */
+async function callModel(
+  agent: AgentInstance,
+  run: LoopRun,
+  tools: ToolDefinition[],
+  messages: ChatMessage[],
+): Promise<Completion> {
+  const text = agent.toolCalling.showsText ? run.streamText?.(agent) : undefined;
+  const streaming: Partial<CompleteRequest> = text
+    ? {
+        stream: true,
+        onDelta: (delta) => {
+          if (delta.type === "text-delta") text.write(delta.text);
+        },
+      }
+    : {};
+  const call = (view: ChatMessage[]) =>
+    agent.llm.complete({ ...agent.toolCalling.toRequest(view, tools), signal: run.signal, ...streaming });
+  try {
+    const completion = await (agent.condenser?.complete(messages, run, call) ?? call(messages));
+    text?.end(true);
+    return completion;
+  } catch (error) {
+    text?.end(false);
+    throw error;
   }
 }
 

@@ -10,16 +10,49 @@ import type { AgentRegistry } from "./registry.ts";
 
 const probeUsage = { input_tokens: 1000, output_tokens: 1000, cache_read_tokens: 0, cache_write_tokens: 0 };
 
-/** Every LLM config an agent may end up calling: its own, then its fallbacks (depth-first). */
-function configsOf(config: Config, agent: string): string[] {
+/** Every LLM config a call on `start` may end up on: it, then its fallbacks (depth-first). */
+function configsFrom(config: Config, start: string): string[] {
   const found: string[] = [];
   const visit = (name: string) => {
     if (found.includes(name) || config.llms[name] === undefined) return;
     found.push(name);
     for (const fallback of config.getLlmConfig(name).fallbacks) visit(fallback);
   };
-  visit(config.llmConfigNameForAgent(agent).name);
+  visit(start);
   return found;
+}
+
+/** A config a budget cannot be enforced on: its model has no known price. */
+export interface UnpricedConfig {
+  llmConfig: string;
+  model: string;
+  /** Where its price goes: `[llm]` or `[llm.<name>]`. */
+  section: string;
+}
+
+/** The config among `names` whose model has no known price, if any. */
+function firstUnpriced(config: Config, names: readonly string[]): UnpricedConfig | undefined {
+  for (const llmConfig of names) {
+    const resolved = config.getLlmConfig(llmConfig);
+    if (computeCost(resolved.model, probeUsage, resolved).usd !== null) continue;
+    const section = llmConfig === "llm" ? "[llm]" : `[llm.${llmConfig}]`;
+    return { llmConfig, model: resolved.model, section };
+  }
+  return undefined;
+}
+
+/**
+ * When a budget or a per-agent cap is set, the config `llmConfig` (or one of its fallbacks) that has
+ * no known price, so it cannot be switched to (chat's `/llm`); undefined when the switch is fine.
+ */
+export function unpricedUnderBudget(
+  config: Config,
+  registry: AgentRegistry,
+  llmConfig: string,
+): UnpricedConfig | undefined {
+  if (config.core.max_budget_per_task === null && Object.keys(agentCapsOf(config, registry)).length === 0)
+    return undefined;
+  return firstUnpriced(config, configsFrom(config, llmConfig));
 }
 
 /** The per-agent caps (`[agent.<Name>] max_budget_per_task`, or `[agent]`'s for agents without a section). */
@@ -44,18 +77,17 @@ export function checkRunSetup(config: Config, registry: AgentRegistry, agent: st
   if (budget === null && Object.keys(caps).length === 0) return;
   const checked = new Set<string>();
   for (const name of registry.names()) {
-    for (const llmConfig of configsOf(config, name)) {
-      if (checked.has(llmConfig)) continue;
-      checked.add(llmConfig);
-      const resolved = config.getLlmConfig(llmConfig);
-      if (computeCost(resolved.model, probeUsage, resolved).usd !== null) continue;
-      const section = llmConfig === "llm" ? "[llm]" : `[llm.${llmConfig}]`;
-      const limit =
-        budget !== null ? `a budget of $${budget} (max_budget_per_task / -b)` : "a per-agent budget cap";
-      throw new RunSetupError(
-        `${limit} cannot be enforced: config "${llmConfig}" (model ${resolved.model}, used by ${name}) has no known price; set input_cost_per_token and output_cost_per_token in ${section}, or run without a budget`,
-      );
-    }
+    const unchecked = configsFrom(config, config.llmConfigNameForAgent(name).name).filter(
+      (llmConfig) => !checked.has(llmConfig),
+    );
+    for (const llmConfig of unchecked) checked.add(llmConfig);
+    const unpriced = firstUnpriced(config, unchecked);
+    if (unpriced === undefined) continue;
+    const limit =
+      budget !== null ? `a budget of $${budget} (max_budget_per_task / -b)` : "a per-agent budget cap";
+    throw new RunSetupError(
+      `${limit} cannot be enforced: config "${unpriced.llmConfig}" (model ${unpriced.model}, used by ${name}) has no known price; set input_cost_per_token and output_cost_per_token in ${unpriced.section}, or run without a budget`,
+    );
   }
 }
 

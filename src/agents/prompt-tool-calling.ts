@@ -33,6 +33,8 @@ export function createPromptToolCalling(): ToolCallingMode {
 
   return {
     name: "prompt",
+    // The text carries the calls in the prompt's format: it is shown once parsed, not as it streams.
+    showsText: false,
     toRequest(messages, tools) {
       offered = tools;
       if (messages.length < convertedUpTo) {

@@ -62,6 +62,12 @@ export interface RunSetupOptions {
   onEvent?: ((event: RunEvent) => void) | undefined;
   /** What a client reports (retries, fallbacks), with the agent it works for. */
   onLlmEvent?: ((agent: { name: string; depth: number }, event: LlmEvent) => void) | undefined;
+  /**
+   * An agent's text as it arrives (chat in a terminal), secrets masked: each step's call streams, and
+   * every event (`llm_response` with the whole text included) is the same as without.
+   * @default calls are made whole
+   */
+  onTextDelta?: ((agent: { name: string; depth: number }, text: string) => void) | undefined;
 }
 
 /** A run set up and ready for its agent: see {@link openRunSetup}. */
@@ -262,6 +268,8 @@ export async function openRunSetup(options: RunSetupOptions): Promise<RunSetup> 
     limits,
     toolContext: runToolContext(config, { workspace, commands, env }, limits, options.confirm),
     onLlmEvent: options.onLlmEvent,
+    onTextDelta: options.onTextDelta,
+    secrets,
   });
   const mcp = createRunMcp(options, {
     registry,

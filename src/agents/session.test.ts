@@ -19,14 +19,19 @@ after(() => upstream.close());
 beforeEach(() => upstream.reset());
 
 async function open(extra = "", options: Partial<SessionOptions> = {}): Promise<Session> {
+  return openWith(
+    `[core]\nruntime = "local"\n\n[llm]\nmodel = "openai/gpt-4o"\nbase_url = "${upstream.url}/v1"\napi_key = "${secret}"\nnum_retries = 0\ninput_cost_per_token = 0.00001\noutput_cost_per_token = 0.00002\n\n` +
+      `[llm.cheap]\nmodel = "openai/gpt-4o-mini"\nbase_url = "${upstream.url}/v1"\napi_key = "${secret}"\nnum_retries = 0\ninput_cost_per_token = 0.000001\noutput_cost_per_token = 0.000002\n${extra}`,
+    options,
+  );
+}
+
+/** A session over a config.toml of `text`, in a fresh directory with an empty workspace. */
+async function openWith(text: string, options: Partial<SessionOptions> = {}): Promise<Session> {
   const dir = realpathSync(mkdtempSync(join(tmpdir(), "llmconf-session-")));
   const workspace = join(dir, "repo");
   mkdirSync(workspace);
-  writeFileSync(
-    join(dir, "config.toml"),
-    `[core]\nruntime = "local"\n\n[llm]\nmodel = "openai/gpt-4o"\nbase_url = "${upstream.url}/v1"\napi_key = "${secret}"\nnum_retries = 0\ninput_cost_per_token = 0.00001\noutput_cost_per_token = 0.00002\n\n` +
-      `[llm.cheap]\nmodel = "openai/gpt-4o-mini"\nbase_url = "${upstream.url}/v1"\napi_key = "${secret}"\nnum_retries = 0\ninput_cost_per_token = 0.000001\noutput_cost_per_token = 0.000002\n${extra}`,
-  );
+  writeFileSync(join(dir, "config.toml"), text);
   const config = await loadConfig({ configFile: join(dir, "config.toml"), cwd: dir, env: {} });
   return openSession({ config, workspace, cwd: dir, env: {}, ...options });
 }
@@ -124,6 +129,40 @@ describe("a session", () => {
     assert.throws(() => session.useAgent("CodeActAgnet"), /did you mean "CodeActAgent"/);
     assert.equal(session.active.name, "CodeActAgent");
     await session.close();
+  });
+
+  test("/llm onto a config without a price is refused while a budget is set, naming the config and what to do", async () => {
+    // [llm] is priced by the price table, so [llm.house] inherits no price of its own.
+    const llm = (model: string) =>
+      `model = "${model}"\nbase_url = "${upstream.url}/v1"\napi_key = "${secret}"\n`;
+    const configs = `[llm]\n${llm("openai/gpt-4o")}\n[llm.house]\n${llm("openai/house-model")}\n[llm.guarded]\n${llm("openai/gpt-4o-mini")}fallbacks = ["house"]\n`;
+    const runtime = `[core]\nruntime = "local"\n`;
+    const session = await openWith(`${runtime}max_budget_per_task = 5\n\n${configs}`);
+    assert.throws(
+      () => session.useLlm("house"),
+      (error: unknown) =>
+        error instanceof SessionInputError &&
+        error.message ===
+          'CodeActAgent stays on llm: the budget of $5 ([core] max_budget_per_task) cannot be enforced on config "house" (model openai/house-model), which has no known price; set input_cost_per_token and output_cost_per_token in [llm.house], or remove max_budget_per_task to chat without a budget',
+    );
+    assert.throws(
+      () => session.useLlm("guarded"),
+      /cannot be enforced on config "house" \(model openai\/house-model, a fallback of "guarded"\)/,
+    );
+    assert.equal(session.active.llmConfig, "llm");
+    assert.equal(session.useLlm("llm").llmConfig, "llm", "a priced config is switched to");
+    await session.close();
+
+    const capped = await openWith(`${runtime}\n${configs}\n[agent]\nmax_budget_per_task = 1\n`);
+    assert.throws(
+      () => capped.useLlm("house"),
+      /^SessionInputError: CodeActAgent stays on llm: a per-agent budget cap/,
+    );
+    await capped.close();
+
+    const unbudgeted = await openWith(`${runtime}\n${configs}`);
+    assert.equal(unbudgeted.useLlm("house").llmConfig, "house", "without a budget nothing needs a price");
+    await unbudgeted.close();
   });
 
   test("an aborted task keeps the history so far and the next task continues it", async () => {

@@ -13,6 +13,7 @@ import type { History, RunStatus } from "./events.ts";
 import type { AgentLlmChoice } from "./instance.ts";
 import type { Ledger, LedgerRow } from "./ledger.ts";
 import type { AgentInstance } from "./loop.ts";
+import { unpricedUnderBudget } from "./preflight.ts";
 import { toBreakdown } from "./run.ts";
 import { openRunSetup, type RunSetup, type RunSetupOptions } from "./run-setup.ts";
 import { stepOutcomeOf } from "./step-limits.ts";
@@ -111,6 +112,24 @@ function checkLlmName(config: RunSetup["config"], text: string): string {
   const suggestion = didYouMean(name, known);
   throw new SessionInputError(
     `unknown LLM config "${name}"${suggestion ? `; did you mean "${suggestion}"?` : ""} (configs: ${known.join(", ")})`,
+  );
+}
+
+/**
+ * Refuses to switch `agent` to a config a budget cannot be enforced on (no known price), as `run`'s
+ * preflight refuses to start on one: the spend on it would count as nothing.
+ */
+function checkPriced(setup: RunSetup, agent: AgentInstance, name: string): void {
+  const unpriced = unpricedUnderBudget(setup.config, setup.registry, name);
+  if (unpriced === undefined) return;
+  const budget = setup.config.core.max_budget_per_task;
+  const limit =
+    budget !== null
+      ? `the budget of $${budget} ([core] max_budget_per_task)`
+      : "a per-agent budget cap ([agent] max_budget_per_task)";
+  const which = unpriced.llmConfig === name ? "" : `, a fallback of "${name}"`;
+  throw new SessionInputError(
+    `${agent.name} stays on ${agent.llmConfig}: ${limit} cannot be enforced on config "${unpriced.llmConfig}" (model ${unpriced.model}${which}), which has no known price; set input_cost_per_token and output_cost_per_token in ${unpriced.section}, or remove max_budget_per_task to chat without a budget`,
   );
 }
 
@@ -231,6 +250,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     useLlm(text) {
       refuseWhileBusy("/llm");
       const name = checkLlmName(config, text);
+      checkPriced(setup, agent, name);
       agent = createSessionAgent(setup, agent.name, { name, reason: "switched" });
       switched.set(agent.name, name);
       return activeOf(agent);

@@ -19,6 +19,8 @@ export type ParsedAnswer =
 /** A way of offering tools to a model. */
 export interface ToolCallingMode {
   readonly name: string;
+  /** Whether the model's text is its answer as a person reads it, so it may be shown as it streams. */
+  readonly showsText: boolean;
   /** The request of one step, from the conversation so far and the agent's tools. */
   toRequest(messages: ChatMessage[], tools: ToolDefinition[]): Pick<CompletionRequest, "messages" | "tools">;
   /** The calls in an answer. */
@@ -28,6 +30,7 @@ export interface ToolCallingMode {
 /** The provider's own function calling: tools travel as tools, calls come back as tool calls. */
 export const nativeToolCalling: ToolCallingMode = {
   name: "native",
+  showsText: true,
   toRequest: (messages, tools) => ({ messages, tools: tools.length > 0 ? tools : undefined }),
   parse: (completion) => ({ message: completion.message, calls: completion.toolCalls }),
 };

@@ -150,3 +150,84 @@ test("control characters in a tool call's arguments and in an error observation 
   assert.match(text, /^ {2}view \\x1b\]0;owned\\x07a\.ts {2}\(\$0\.000000\)$/m);
   assert.match(text, /^ {2}! ERROR: \\x1b\[2Jgone$/m);
 });
+
+test("names from the config file, MCP servers, warnings, retries and fallbacks are shown escaped", () => {
+  let text = "";
+  const out = { isTTY: true, columns: 300, write: (chunk: string) => (text += chunk) };
+  const progress = createRunProgress(out, { live: true, paint: createPaint(false) });
+  const esc = "\u001b[2J";
+  progress.onEvent({
+    ...stamp,
+    type: "agent_start",
+    agent: `Main${esc}`,
+    depth: 0,
+    llm_config: `fast${esc}`,
+    llm_config_reason: "default",
+    model: `gpt-4${esc}`,
+    task: "t",
+  });
+  progress.onEvent({
+    ...stamp,
+    type: "llm_response",
+    agent: `Main${esc}`,
+    depth: 0,
+    llm_config: `fast${esc}`,
+    model: `gpt-4${esc}`,
+    content: null,
+    tool_calls: [],
+    usage,
+    cost: 0,
+    latency_ms: 1,
+    attempts: 1,
+  });
+  progress.onEvent({
+    ...stamp,
+    type: "mcp_servers",
+    servers: [{ name: `files${esc}`, where: "stdio", tools: [`read${esc}`], pid: 1 }],
+  });
+  progress.onEvent({
+    ...stamp,
+    type: "warning",
+    message: `server ${esc}"x" is not started:\nits stderr${esc}`,
+  });
+  progress.onEvent({
+    ...stamp,
+    type: "agent_end",
+    agent: `Helper${esc}`,
+    depth: 1,
+    status: "error",
+    message: `failed${esc}`,
+  });
+  progress.onLlmEvent(
+    { name: "Main", depth: 0 },
+    {
+      type: "retry",
+      configName: `fast${esc}`,
+      model: "m",
+      attempt: 1,
+      attempts: 3,
+      kind: "server",
+      status: 503,
+      waitMs: 1000,
+      fromRetryAfter: false,
+      message: `503${esc}`,
+    },
+  );
+  progress.onLlmEvent(
+    { name: "Main", depth: 0 },
+    { type: "fallback", from: `fast${esc}`, to: `slow${esc}`, kind: "server", message: "x" },
+  );
+  progress.finish();
+  // The status line is redrawn in place: each drawing on a line of its own here.
+  const shown = text.replaceAll("\r\u001b[2K", "\n");
+  assert.ok(!shown.includes("\u001b"), `no raw ESC reaches the terminal: ${JSON.stringify(shown)}`);
+  const lines = shown.split("\n");
+  assert.ok(lines.includes("Main\\x1b[2J [fast\\x1b[2J · gpt-4\\x1b[2J] (default [llm])"));
+  assert.ok(shown.includes("Main\\x1b[2J · fast\\x1b[2J · gpt-4\\x1b[2J · step 1"), "the status line");
+  assert.ok(lines.includes('MCP server "files\\x1b[2J": read\\x1b[2J'));
+  assert.ok(lines.includes('warning: server \\x1b[2J"x" is not started:'), "a warning keeps its lines");
+  assert.ok(lines.includes("its stderr\\x1b[2J"));
+  assert.ok(lines.includes("  Helper\\x1b[2J stopped: failed\\x1b[2J"));
+  assert.ok(lines.includes("  fast\\x1b[2J: 503\\x1b[2J; retrying in 1.0 s (attempt 2 of 3)"));
+  assert.ok(lines.includes("  fast\\x1b[2J failed (server); falling back to slow\\x1b[2J"));
+});

@@ -28,6 +28,15 @@ export function oneLine(text: string, max = maxSummary): string {
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
+/** Text of several lines as it may reach a terminal: line breaks kept, tabs as spaces, every other control character escaped. */
+export function safeText(text: string): string {
+  return text
+    .replace(/\t/g, "  ")
+    .split(/\r?\n/)
+    .map((line) => escapeControl(line))
+    .join("\n");
+}
+
 /** A tool call as one short line: the arguments that say what it does. */
 export function summarizeToolCall(tool: string, argumentsText: string): string {
   let args: Record<string, unknown> = {};
@@ -70,7 +79,24 @@ export function summarizeCondensation(event: CondensationEvent): string {
   ].filter((part) => part !== "");
   const why = event.reason === "context_window_exceeded" ? " (prompt too long)" : "";
   const by = event.llm_config === null ? "" : `, summary by ${event.llm_config} · ${event.model}`;
-  return `condensed (${event.condenser})${why}: ${did.join(", ") || "nothing"}, ${event.events_before} → ${event.events_after} events${by}`;
+  return escapeControl(
+    `condensed (${event.condenser})${why}: ${did.join(", ") || "nothing"}, ${event.events_before} → ${event.events_after} events${by}`,
+  );
+}
+
+/** A retry or a fallback as one line (unescaped); undefined for what a run does not show. */
+function formatLlmProgress(event: LlmEvent): string | undefined {
+  if (event.type === "retry") {
+    const wait = `${(event.waitMs / 1000).toFixed(1)} s`;
+    return `${event.configName}: ${oneLine(event.message)}; retrying in ${wait} (attempt ${event.attempt + 1} of ${event.attempts})`;
+  }
+  if (event.type === "fallback") return `${event.from} failed (${event.kind}); falling back to ${event.to}`;
+  return undefined;
+}
+
+/** Who acts on which config, for the status line (names from the config file, escaped). */
+function acting(event: { agent: string; llm_config: string; model: string }): string {
+  return escapeControl(`${event.agent} · ${event.llm_config} · ${event.model}`);
 }
 
 /**
@@ -110,17 +136,17 @@ export function createRunProgress(out: TextOut, options: { live: boolean; paint:
     onEvent(event) {
       switch (event.type) {
         case "agent_start":
-          current = `${event.agent} · ${event.llm_config} · ${event.model}`;
+          current = acting(event);
           line(
             event.depth,
-            `${paint(1, event.agent)} ${paint(2, `[${event.llm_config} · ${event.model}] (${LLM_CONFIG_REASONS[event.llm_config_reason]})`)}`,
+            `${paint(1, escapeControl(event.agent))} ${paint(2, escapeControl(`[${event.llm_config} · ${event.model}] (${LLM_CONFIG_REASONS[event.llm_config_reason]})`))}`,
           );
           break;
         case "llm_response":
           steps += 1;
           if (event.cost === null) unpriced += 1;
           else spent += event.cost;
-          current = `${event.agent} · ${event.llm_config} · ${event.model}`;
+          current = acting(event);
           drawStatus();
           break;
         case "tool_call": {
@@ -135,10 +161,8 @@ export function createRunProgress(out: TextOut, options: { live: boolean; paint:
         case "agent_end":
           if (event.depth > 0) {
             const mark = event.status === "finished" ? paint(32, "done") : paint(33, "stopped");
-            line(
-              event.depth,
-              `${event.agent} ${mark}${event.status === "finished" ? "" : `: ${oneLine(event.message)}`}`,
-            );
+            const why = event.status === "finished" ? "" : `: ${escapeControl(oneLine(event.message))}`;
+            line(event.depth, `${escapeControl(event.agent)} ${mark}${why}`);
           }
           break;
         case "condensation":
@@ -147,12 +171,13 @@ export function createRunProgress(out: TextOut, options: { live: boolean; paint:
           line(event.depth + 1, paint(36, summarizeCondensation(event)));
           break;
         case "warning":
-          line(0, paint(33, `warning: ${event.message}`));
+          // A warning may span lines (an MCP server's stderr): each line escaped, the lines kept.
+          line(0, paint(33, `warning: ${safeText(event.message)}`));
           break;
         case "mcp_servers":
           for (const server of event.servers) {
             const tools = server.tools.length === 0 ? "no tools" : server.tools.join(", ");
-            line(0, paint(2, `MCP server "${server.name}": ${tools}`));
+            line(0, paint(2, escapeControl(`MCP server "${server.name}": ${tools}`)));
           }
           break;
         default:
@@ -160,17 +185,8 @@ export function createRunProgress(out: TextOut, options: { live: boolean; paint:
       }
     },
     onLlmEvent(agent, event) {
-      if (event.type === "retry") {
-        line(
-          agent.depth + 1,
-          paint(
-            33,
-            `${event.configName}: ${oneLine(event.message)}; retrying in ${(event.waitMs / 1000).toFixed(1)} s (attempt ${event.attempt + 1} of ${event.attempts})`,
-          ),
-        );
-      } else if (event.type === "fallback") {
-        line(agent.depth + 1, paint(33, `${event.from} failed (${event.kind}); falling back to ${event.to}`));
-      }
+      const text = formatLlmProgress(event);
+      if (text !== undefined) line(agent.depth + 1, paint(33, escapeControl(text)));
     },
     print: line,
     finish: clearStatus,

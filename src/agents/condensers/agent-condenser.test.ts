@@ -5,6 +5,7 @@ import { type CondensationEvent, createHistory, type History } from "../events.t
 import { createAgentCondenser } from "./agent-condenser.ts";
 import { createAmortizedCondenser } from "./amortized.ts";
 import { createLlmSummarizingCondenser } from "./llm-summarizing.ts";
+import { createObservationMaskingCondenser } from "./observation-masking.ts";
 import { createRecentCondenser } from "./recent.ts";
 import { appendSampleStep } from "./sample-conversation.ts";
 import { createScriptedCondenserLlm } from "./scripted-llm.ts";
@@ -141,6 +142,32 @@ test("a sliding window reports only the events it newly hides", async () => {
     [2, 2, 2],
   );
   assert.ok(events.every((event) => event.llm_config === null && event.summary === null));
+});
+
+test("a long sliding window or masking is reported when it starts, then once per half window, not every step", async () => {
+  for (const condenser of [
+    createRecentCondenser({ type: "recent", keep_first: 1, max_events: 20 }),
+    createObservationMaskingCondenser({ type: "observation_masking", attention_window: 20 }),
+  ]) {
+    const history = createHistory([]);
+    const condensing = createAgentCondenser(condenser, owner);
+    const messages = startConversation(history);
+    let changedSteps = 0;
+    for (let step = 0; step < 40; step += 1) {
+      takeStep(history, messages, step);
+      if ((await condensing.viewFor(messages, { history, requested: false })).changed) changedSteps += 1;
+    }
+    const events = condensations(history);
+    const counts = events.map((event) => event.forgotten + event.masked_event_ids.length);
+    assert.ok(changedSteps > 25, `${condenser.type} hides or masks something new at most steps`);
+    assert.ok(events.length >= 2 && events.length <= 8, `${condenser.type}: ${counts.join(", ")}`);
+    assert.ok(
+      counts.slice(1).every((count) => count >= 10),
+      `${condenser.type}: after the first, each report covers half a window: ${counts.join(", ")}`,
+    );
+    const ids = events.flatMap((event) => [...event.forgotten_event_ids, ...event.masked_event_ids]);
+    assert.equal(new Set(ids).size, ids.length, "every event is reported once");
+  }
 });
 
 test("asked after a context-too-long answer, the condensation says so", async () => {

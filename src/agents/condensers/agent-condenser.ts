@@ -1,8 +1,8 @@
 /**
  * A condenser at work on an agent's conversations: what it has forgotten so far (per message list, so
  * a caller that keeps one list across tasks keeps its condensation too: conversation-state.ts), the
- * view to send each step, and a `condensation` event in the history whenever it forgets, hides or masks
- * events. Per step the work is proportional to the view (bounded by the condenser), plus the new messages.
+ * view to send each step, and a `condensation` event in the history whenever it forgets events, and when
+ * what a view-only condenser hides or masks has grown materially since its last report. Per step the work is proportional to the view (bounded by the condenser), plus the new messages.
  */
 import { maskSecrets } from "../../config/secrets.ts";
 import type { ChatMessage } from "../../llm/messages.ts";
@@ -14,7 +14,9 @@ import {
   applyCondensation,
   type ConversationState,
   conversationStateOf,
+  isMaterial,
   newlyHiddenOrMasked,
+  takeUnreported,
 } from "./conversation-state.ts";
 import type { ConversationOwner } from "./event-ids.ts";
 import { isSummary, SUMMARY_INDEX, type ViewEvent } from "./view.ts";
@@ -121,14 +123,16 @@ async function condenseView(
     const shown = result.view;
     if (shown !== view) {
       const { hidden, masked } = newlyHiddenOrMasked(state, view, shown, messages);
-      if (hidden.length > 0 || masked.length > 0) {
+      if (hidden.length > 0 || masked.length > 0) changed = true;
+      // Asked (the prompt was too long), the change is always reported; else once it is material.
+      if ((requested && changed) || isMaterial(state, shown)) {
+        const unreported = takeUnreported(state);
         recordCondensation({ ...request, requested }, owner, state, condenser, {
-          forgotten: hidden,
-          masked,
+          forgotten: unreported.hidden,
+          masked: unreported.masked,
           before: view.length,
           after: shown.length,
         });
-        changed = true;
       }
     }
     // A copy: the caller may keep it while the conversation grows (a slice, not a rebuild).

@@ -29,9 +29,13 @@ export interface ConversationState {
   summary: string | null;
   /** The index of the message the summary follows. */
   summaryAfter: number;
-  /** Messages reported hidden or masked by a condenser that recomputes its view every step. */
+  /** Messages hidden or masked by a condenser that recomputes its view every step (each counted once). */
   hidden: Set<number>;
   masked: Set<number>;
+  /** Of those, the ones no condensation event has reported yet (see {@link isMaterial}). */
+  unreported: { hidden: ViewEvent[]; masked: ViewEvent[] };
+  /** Whether a view-only condenser's hiding or masking has been reported in this conversation. */
+  reported: boolean;
   ids: EventIdTracker;
 }
 
@@ -81,6 +85,8 @@ export function conversationStateOf(
       summaryAfter: -1,
       hidden: new Set(),
       masked: new Set(),
+      unreported: { hidden: [], masked: [] },
+      reported: false,
       ids: createEventIdTracker(history, owner),
     };
     states.set(messages, state);
@@ -116,7 +122,7 @@ export function applyCondensation(
 
 /**
  * What a view-only condenser (recent, observation_masking) newly hides or masks in `shown` compared
- * with `view`; each is reported once, so they are remembered in the state.
+ * with `view`; each is counted once, so they are remembered in the state (and added to `unreported`).
  */
 export function newlyHiddenOrMasked(
   state: ConversationState,
@@ -131,5 +137,31 @@ export function newlyHiddenOrMasked(
   );
   for (const event of hidden) state.hidden.add(event.index);
   for (const event of masked) state.masked.add(event.index);
+  state.unreported.hidden.push(...hidden);
+  state.unreported.masked.push(...masked);
   return { hidden, masked };
+}
+
+/**
+ * Whether what a view-only condenser has hidden or masked since its last report is worth a condensation
+ * event: the first time, or once it is half as many events as the model still sees in full. A sliding
+ * window hides an event or two every step; OpenHands records no event for these condensers at all, and
+ * one line per step would bury a long run's progress, while the ids reported still add up to all but the
+ * last few hidden.
+ */
+export function isMaterial(state: ConversationState, shown: View): boolean {
+  const { hidden, masked } = state.unreported;
+  const pending = hidden.length + masked.length;
+  if (pending === 0) return false;
+  if (!state.reported) return true;
+  const inFull = shown.filter((event) => !state.masked.has(event.index)).length;
+  return pending >= Math.max(1, Math.ceil(inFull / 2));
+}
+
+/** Takes what is unreported, for a condensation event that reports it. */
+export function takeUnreported(state: ConversationState): { hidden: ViewEvent[]; masked: ViewEvent[] } {
+  const taken = state.unreported;
+  state.unreported = { hidden: [], masked: [] };
+  state.reported = true;
+  return taken;
 }

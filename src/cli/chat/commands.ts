@@ -76,7 +76,9 @@ async function formatAgentConfigs(session: Session, cwd: string, paint: Paint): 
 
 function listAgents(session: Session): string {
   const names = session.setup.registry.names();
-  return `Agents: ${names.map((name) => (name === session.active.name ? `${name} *` : name)).join(", ")}\nSwitch with /agent NAME.`;
+  const list = names.map((name) => (name === session.active.name ? `${name} *` : name)).join(", ");
+  // Custom agents are named in the config file.
+  return `${escapeControl(`Agents: ${list}`)}\nSwitch with /agent NAME.`;
 }
 
 function listConfigs(session: Session): string {

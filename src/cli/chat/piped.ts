@@ -7,6 +7,7 @@
 import type { Session } from "../../agents/session.ts";
 import type { CliIo } from "../io.ts";
 import type { Paint } from "../output.ts";
+import { safeText } from "../run-progress.ts";
 import { isChatCommand, runChatCommand } from "./commands.ts";
 import type { ChatRender } from "./render.ts";
 
@@ -40,7 +41,8 @@ export async function runPipedChat(options: PipedChatOptions): Promise<number> {
     }
     const reply = await session.send(line, interrupt);
     render.endTask();
+    // stdout carries the answer as data (like `complete`); stderr is read by people, so it is escaped.
     if (reply.status === "finished") io.stdout.write(`${reply.message}\n`);
-    else io.stderr.write(`llmconf: ${reply.status}: ${reply.message}\n`);
+    else io.stderr.write(`llmconf: ${reply.status}: ${safeText(reply.message)}\n`);
   }
 }

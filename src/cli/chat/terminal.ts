@@ -9,10 +9,10 @@ import type { Session } from "../../agents/session.ts";
 import type { ActionToConfirm } from "../../agents/tools/tool.ts";
 import type { CliIo } from "../io.ts";
 import { escapeControl, type Paint } from "../output.ts";
+import { safeText } from "../run-progress.ts";
 import { isChatCommand, runChatCommand } from "./commands.ts";
 import { CONFIRM_PROMPT, type ConfirmAnswer, formatConfirmAction, parseConfirmAnswer } from "./confirm.ts";
 import type { ChatRender } from "./render.ts";
-import { safeText } from "./render.ts";
 
 /** A running terminal chat. */
 export interface TerminalChat {

@@ -23,7 +23,8 @@ import { defineCommand } from "../command.ts";
 import { type CliIo, useColor } from "../io.ts";
 import { loadConfigOrReport } from "../load.ts";
 import { configFlag, DIRECTORY_FLAG, type ParsedArgs, resolveWorkspace } from "../options.ts";
-import { createPaint, escapeControl } from "../output.ts";
+import { createPaint } from "../output.ts";
+import { safeText } from "../run-progress.ts";
 
 const FLAGS = {
   "agent-cls": configFlag("agent-cls", "the agent to talk to (default: [core] default_agent, CodeActAgent)"),
@@ -46,7 +47,8 @@ Ctrl-C stops the task in progress (the conversation stays); Ctrl-C twice at an e
 or /exit leaves. With [security] confirmation_mode = true, every command and file change waits for
 y (run it), n (skip it; the agent is told) or a (run everything from now on).
 
-Without a terminal (stdin piped) chat reads one task per line and prints each answer on stdout.
+In a terminal the agent's text appears as it is written. Without a terminal (stdin piped) chat reads
+one task per line and prints each answer, whole, on stdout.
 Exit codes: 0 at /exit or the end of input, 1 setup error, 2 usage error, 130 Ctrl-C (piped input).`,
   run: chat,
 });
@@ -65,7 +67,7 @@ async function chat(parsed: ParsedArgs<typeof FLAGS>, io: CliIo): Promise<number
     commands = await openRunCommandRuntime(config, workspace, io.env);
   } catch (error) {
     if (!(error instanceof RunSetupError)) throw error;
-    io.stderr.write(`llmconf: ${escapeControl(error.message)}\n`);
+    io.stderr.write(`llmconf: ${safeText(error.message)}\n`);
     return 1;
   }
   screen.write(paint(2, `llmconf: ${commands.summary}\n`));
@@ -97,12 +99,14 @@ async function chat(parsed: ParsedArgs<typeof FLAGS>, io: CliIo): Promise<number
       confirm: config.security.confirmation_mode ? createConfirm(ask) : undefined,
       onEvent: (event) => render.onEvent(event),
       onLlmEvent: (agent, event) => render.onLlmEvent(agent, event),
+      // A person at a terminal reads the answer as it is written; piped, stdout gets each answer whole.
+      onTextDelta: terminal ? (agent, text) => render.onTextDelta(agent, text) : undefined,
     });
   } catch (error) {
     lines.close();
     await commands.close();
     if (!(error instanceof RunSetupError)) throw error;
-    io.stderr.write(`llmconf: ${escapeControl(error.message)}\n`);
+    io.stderr.write(`llmconf: ${safeText(error.message)}\n`);
     return 1;
   }
 

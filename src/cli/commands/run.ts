@@ -11,8 +11,8 @@ import { defineCommand } from "../command.ts";
 import { type CliIo, readStdin, UsageError, useColor } from "../io.ts";
 import { loadConfigOrReport } from "../load.ts";
 import { configFlag, DIRECTORY_FLAG, type ParsedArgs, resolveWorkspace } from "../options.ts";
-import { createPaint } from "../output.ts";
-import { createRunProgress } from "../run-progress.ts";
+import { createPaint, escapeControl } from "../output.ts";
+import { createRunProgress, safeText } from "../run-progress.ts";
 import { formatOutcome, formatRunTable, toRunJson } from "../run-report.ts";
 
 const FLAGS = {
@@ -85,7 +85,7 @@ async function run(parsed: ParsedArgs<typeof FLAGS>, io: CliIo): Promise<number>
     commands = await openRunCommandRuntime(config, workspace, io.env);
   } catch (error) {
     if (!(error instanceof RunSetupError)) throw error;
-    io.stderr.write(`llmconf: ${error.message}\n`);
+    io.stderr.write(`llmconf: ${safeText(error.message)}\n`);
     return 1;
   }
   io.stderr.write(`llmconf: ${commands.summary}\n`);
@@ -116,7 +116,7 @@ async function run(parsed: ParsedArgs<typeof FLAGS>, io: CliIo): Promise<number>
   } catch (error) {
     progress.finish();
     if (!(error instanceof RunSetupError)) throw error;
-    io.stderr.write(`llmconf: ${error.message}\n`);
+    io.stderr.write(`llmconf: ${safeText(error.message)}\n`);
     return 1;
   } finally {
     process.removeListener("SIGINT", onInterrupt);
@@ -126,8 +126,10 @@ async function run(parsed: ParsedArgs<typeof FLAGS>, io: CliIo): Promise<number>
   if (result.rows.length > 0) io.stderr.write(`\n${formatRunTable(result.rows)}\n`);
   const outcome = formatOutcome(result);
   if (result.status === "finished") io.stderr.write(`${outcome}\n`);
-  else io.stderr.write(`llmconf: ${outcome}: ${result.finalMessage}\n`);
-  if (result.trajectoryFile !== null) io.stderr.write(`trajectory: ${result.trajectoryFile}\n`);
+  // stderr is read by people: names, paths and messages that come from the config file are escaped.
+  else io.stderr.write(`llmconf: ${outcome}: ${safeText(result.finalMessage)}\n`);
+  if (result.trajectoryFile !== null)
+    io.stderr.write(`trajectory: ${escapeControl(result.trajectoryFile)}\n`);
   if (values.json === true) io.stdout.write(`${JSON.stringify(toRunJson(result, config), null, 2)}\n`);
   else if (result.status === "finished") io.stdout.write(`${result.finalMessage}\n`);
   return exitCodeOf(result);
