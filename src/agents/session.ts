@@ -5,6 +5,7 @@
  */
 
 import { parseLlmConfigName } from "../config/cli-flags.ts";
+import { didYouMeanSuffix } from "../config/describe-issue.ts";
 import { ConfigError, formatIssue } from "../config/issues.ts";
 import { redactSecrets } from "../config/secrets.ts";
 import { didYouMean } from "../config/suggest.ts";
@@ -98,10 +99,8 @@ function createSessionAgent(setup: RunSetup, name: string, llm?: AgentLlmChoice)
 function checkAgentName(setup: RunSetup, name: string): void {
   const known = setup.registry.names();
   if (known.includes(name)) return;
-  const suggestion = didYouMean(name, known);
-  throw new SessionInputError(
-    `unknown agent "${name}"${suggestion ? `; did you mean "${suggestion}"?` : ""} (agents: ${known.join(", ")})`,
-  );
+  const hint = didYouMeanSuffix(didYouMean(name, known));
+  throw new SessionInputError(`unknown agent "${name}"${hint} (agents: ${known.join(", ")})`);
 }
 
 /** The named config `/llm` asks for, or a `SessionInputError` naming the known ones. */
@@ -109,10 +108,8 @@ function checkLlmName(config: RunSetup["config"], text: string): string {
   const name = parseLlmConfigName(text);
   if (Object.hasOwn(config.llms, name)) return name;
   const known = Object.keys(config.llms);
-  const suggestion = didYouMean(name, known);
-  throw new SessionInputError(
-    `unknown LLM config "${name}"${suggestion ? `; did you mean "${suggestion}"?` : ""} (configs: ${known.join(", ")})`,
-  );
+  const hint = didYouMeanSuffix(didYouMean(name, known));
+  throw new SessionInputError(`unknown LLM config "${name}"${hint} (configs: ${known.join(", ")})`);
 }
 
 /**
