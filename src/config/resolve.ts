@@ -133,7 +133,7 @@ function resolveLlms(collected: CollectedConfig, cwd: string, issues: PendingIss
     const config = validateSection(llmSchema, merged, section, issues, own);
     checkRetryWaits(config, merged, own, section, issues);
     const fields = provenanceOf(llmSchema, own, base);
-    deriveLlmDefaults(config, fields, cwd);
+    deriveLlmDefaults(config, cwd, fields);
     llms[name] = config;
     provenance[name] = fields;
   };
@@ -169,17 +169,23 @@ function resolveAgents(collected: CollectedConfig, llmNames: readonly string[], 
 }
 
 /** H5: defaults computed per config after inheritance, from that config's own resolved values. */
-function deriveLlmDefaults(
+/**
+ * The defaults an LLM config derives from its other values (an azure model's `api_version`, the
+ * completions folder against `cwd`), recorded in `provenance` when given; also used for the inline
+ * LLM tables of condensers.
+ */
+export function deriveLlmDefaults(
   config: ResolvedLlmConfig,
-  provenance: Record<string, FieldProvenance>,
   cwd: string,
-) {
+  provenance?: Record<string, FieldProvenance>,
+): void {
   if (config.api_version === null && config.model.startsWith("azure")) {
     config.api_version = DEFAULT_AZURE_API_VERSION;
-    provenance.api_version = {
-      source: { kind: "derived", rule: `model "${config.model}" starts with "azure"` },
-      inherited: false,
-    };
+    if (provenance)
+      provenance.api_version = {
+        source: { kind: "derived", rule: `model "${config.model}" starts with "azure"` },
+        inherited: false,
+      };
   }
   if (!isAbsolute(config.log_completions_folder)) {
     config.log_completions_folder = resolvePath(cwd, config.log_completions_folder);

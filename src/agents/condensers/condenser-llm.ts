@@ -4,8 +4,9 @@
  * unset `${VAR}` it needs throws the located ConfigError before any request); an inline table is an
  * LLM config of its own, with field defaults and no inheritance from `[llm]`, as in OpenHands.
  */
-import { isAbsolute, resolve } from "node:path";
+
 import type { Config } from "../../config/load.ts";
+import { deriveLlmDefaults } from "../../config/resolve.ts";
 import { llmSchema, type ResolvedLlmConfig } from "../../config/schema.ts";
 import { type CreateLlmOptions, createLlm } from "../../llm/client.ts";
 import type { CondenserLlm } from "./condenser.ts";
@@ -22,10 +23,7 @@ export function resolveInlineLlmConfig(
   cwd: string,
 ): ResolvedLlmConfig {
   const config = llmSchema.parse(table) as ResolvedLlmConfig;
-  if (config.api_version === null && config.model.startsWith("azure"))
-    config.api_version = "2024-12-01-preview";
-  if (!isAbsolute(config.log_completions_folder))
-    config.log_completions_folder = resolve(cwd, config.log_completions_folder);
+  deriveLlmDefaults(config, cwd);
   return config;
 }
 
