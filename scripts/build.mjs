@@ -1,7 +1,8 @@
-// Builds dist/ in two steps. tsc compiles src/ one file per module: the library that package.json
-// "exports" points at (dist/index.js, dist/ai-sdk/index.js) with its .d.ts files. Then esbuild bundles
-// the CLI over tsc's dist/cli/bin.js, because start-up pays for every file Node opens: the entry holds
-// what every command needs, and each lazily imported command becomes its own chunk in dist/cli/chunks/.
+// Builds dist/ in two steps. tsc compiles src/ but the CLI, one file per module: the library that
+// package.json "exports" points at (dist/index.js, dist/ai-sdk/index.js) with its .d.ts files. Then
+// esbuild bundles the CLI into dist/cli/, because start-up pays for every file Node opens: the entry
+// dist/cli/bin.js ("bin") holds what every command needs, and each lazily imported command becomes its
+// own chunk in dist/cli/chunks/.
 // Third-party packages stay external, so their lazy imports and JSON data still resolve in node_modules.
 import { spawnSync } from "node:child_process";
 import { chmodSync, rmSync } from "node:fs";
@@ -23,8 +24,9 @@ function compile() {
 
 /** Bundles the CLI into dist/cli/bin.js and its chunks; returns 0, or 1 after saying what went wrong. */
 function bundle() {
-  // Chunk names carry a content hash: clear the last build's so stale chunks are not shipped.
-  rmSync("dist/cli/chunks", { recursive: true, force: true });
+  // Chunk names carry a content hash, and older builds left tsc's files here: clear dist/cli/ so
+  // only the bundle is shipped.
+  rmSync("dist/cli", { recursive: true, force: true });
   const result = buildSync({
     entryPoints: { bin: "src/cli/bin.ts" },
     outdir: "dist/cli",
