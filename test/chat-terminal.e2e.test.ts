@@ -15,7 +15,7 @@ let upstream: FakeUpstream;
 const panes: TmuxPane[] = [];
 
 before(async () => {
-  assert.ok(existsSync(join(root, "dist/cli/commands/chat.js")), "run `npm run build` before the e2e tests");
+  assert.ok(existsSync(join(root, "dist/cli/bin.js")), "run `npm run build` before the e2e tests");
   assert.ok(hasTmux(), "these tests need tmux (apt-get install tmux; .ci/run installs it)");
   upstream = await startFakeUpstream();
 });

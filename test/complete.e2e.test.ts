@@ -24,10 +24,7 @@ async function findClosedPort(): Promise<number> {
 }
 
 before(async () => {
-  assert.ok(
-    existsSync(join(root, "dist/cli/commands/complete.js")),
-    "run `npm run build` before the e2e tests",
-  );
+  assert.ok(existsSync(join(root, "dist/cli/bin.js")), "run `npm run build` before the e2e tests");
   upstream = await startFakeUpstream();
   closedPort = await findClosedPort();
   dir = mkdtempSync(join(tmpdir(), "llmconf-complete-"));

@@ -15,7 +15,7 @@ import { root } from "./run-cli.ts";
  * closed after the last.
  */
 export async function useFakeUpstream(): Promise<FakeUpstream> {
-  assert.ok(existsSync(join(root, "dist/cli/commands/run.js")), "run `npm run build` before the e2e tests");
+  assert.ok(existsSync(join(root, "dist/cli/bin.js")), "run `npm run build` before the e2e tests");
   const upstream = await startFakeUpstream();
   after(() => upstream.close());
   beforeEach(() => upstream.reset());
