@@ -90,14 +90,19 @@ export interface Admission {
   settle(outcome: CallOutcome | undefined): Promise<void>;
 }
 
+/** A dialect's last word on the config a request runs with, before its worst cost is estimated. */
+export type FitConfig = (config: Readonly<ResolvedLlmConfig>) => Promise<Readonly<ResolvedLlmConfig>>;
+
 /**
  * Resolves, authorizes and budget-checks a request, or throws the `GatewayError` that answers it.
- * `prompt` gives the request's messages and tools, read only to estimate the cost of a key with a budget.
+ * `prompt` gives the request's messages and tools, read only to estimate the cost of a key with a budget;
+ * `fit` adjusts the config first (Messages caps max_tokens), so the budget holds what is actually sent.
  */
 export async function admit(
   call: Pick<ChatCall, "model" | "params" | "stream">,
   context: RequestContext,
   prompt: () => PromptForEstimate,
+  fit?: FitConfig,
 ): Promise<Admission> {
   const { config: loaded, record } = context;
   record.stream = call.stream;
@@ -106,7 +111,8 @@ export async function admit(
   authorize(context.key, configName);
   const base = usableConfig(loaded, configName);
   record.model = base.model;
-  const { config } = applyRequestParams(base, call.params);
+  const laid = applyRequestParams(base, call.params).config;
+  const config = fit === undefined ? laid : await fit(laid);
   const reservation = await reserveSpend(context, config, prompt);
   let settled = false;
   const settle = async (outcome: CallOutcome | undefined) => {
