@@ -195,6 +195,7 @@ export async function serveWithRuntime(
     progress.currentModel = completion.model;
     // Recorded before the answer goes out: a client's next request sees this one's cost.
     await admission.settle(outcomeOf(completion));
+    await dialect.completed?.(completion);
     const body = JSON.stringify(dialect.renderCompletion(completion));
     return {
       status: 200,
@@ -232,6 +233,7 @@ export async function serveWithRuntime(
       const completion: Completion = await started.completion;
       cost = completion.cost.usd;
       await admission.settle(outcomeOf(completion));
+      await dialect.completed?.(completion);
       finished = true;
       yield renderer.end(completion);
     } catch (thrown) {
