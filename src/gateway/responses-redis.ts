@@ -16,6 +16,7 @@ import {
   type HistoryLookup,
   type ResponseKeeper,
   ResponseStoreUnavailableError,
+  type StoredTurn,
   type StoreLimits,
 } from "./responses-store.ts";
 import { connectRedis, describeProblem, type RedisConnection } from "./spend-redis-connection.ts";
@@ -73,6 +74,8 @@ interface ResponseScripts {
 
 /** A response store in Redis, with the connection it closes. */
 export interface RedisResponseStore extends ResponseKeeper {
+  put(id: string, turn: StoredTurn): Promise<void>;
+  history(id: string, keyId: string): Promise<HistoryLookup>;
   reachable(): boolean;
   close(): Promise<void>;
 }
