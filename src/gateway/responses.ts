@@ -1,7 +1,8 @@
 /**
  * `POST /v1/responses` (OpenAI's Responses API, what Codex speaks): the shared pipeline with the
  * Responses dialect. Any config answers, whatever its provider, through the runtime. A response made
- * here (unless `store: false`) is kept for `previous_response_id`, for the key that made it.
+ * here (unless `store: false`) is kept for `previous_response_id`, for the key that made it: in this
+ * process's memory, or with `redis_url` in Redis, where every instance finds it (responses-redis.ts).
  */
 import type { DialectEndpoint } from "./dialect.ts";
 import { GatewayError, toOpenAiErrorBody } from "./errors.ts";
