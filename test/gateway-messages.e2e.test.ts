@@ -372,6 +372,42 @@ describe("errors in Anthropic's shape raise the SDK's classes", () => {
   });
 });
 
+describe("Messages stop sequences", () => {
+  const ask = {
+    max_tokens: 50,
+    stop_sequences: ["STOP", "END"],
+    messages: [{ role: "user" as const, content: "count" }],
+  };
+
+  test("an answer an Anthropic upstream ended on a stop sequence says which, whole and streamed", async () => {
+    upstream.enqueue({ text: "one two ", stopSequence: "END" });
+    const whole = await client.messages.create({ model: "claude", ...ask });
+    assert.deepEqual(whole.content, [{ type: "text", text: "one two " }]);
+    assert.equal(whole.stop_reason, "stop_sequence");
+    assert.equal(whole.stop_sequence, "END");
+    assert.deepEqual(bodyOf(0).stop_sequences, ["STOP", "END"]);
+
+    upstream.enqueue({ text: "three four ", stopSequence: "STOP" });
+    const stream = client.messages.stream({ model: "claude", ...ask });
+    let delta: Anthropic.MessageDeltaEvent["delta"] | undefined;
+    stream.on("streamEvent", (event) => {
+      if (event.type === "message_delta") delta = event.delta;
+    });
+    const final = await stream.finalMessage();
+    assert.deepEqual(delta, { stop_reason: "stop_sequence", stop_sequence: "STOP" });
+    assert.equal(final.stop_reason, "stop_sequence");
+    assert.equal(final.stop_sequence, "STOP");
+  });
+
+  test("an OpenAI-wire upstream never says which stop sequence matched: the answer stays end_turn", async () => {
+    upstream.enqueue({ text: "one two ", stopSequence: "END" });
+    const whole = await client.messages.create({ model: "gpt", ...ask });
+    assert.equal(whole.stop_reason, "end_turn");
+    assert.equal(whole.stop_sequence, null);
+    assert.deepEqual(bodyOf(0).stop, ["STOP", "END"]);
+  });
+});
+
 describe("Messages under operations", () => {
   test("/metrics counts Messages requests per config; a config added to the file answers after the reload", async () => {
     await client.messages.create({

@@ -50,7 +50,7 @@ export const anthropicWire: Wire = {
         input: parseInput(call.arguments),
       })),
     ],
-    stop_reason: stopReasons[reply.finishReason],
+    ...formatStop(reply),
   }),
   renderReplyEvents,
   renderEmpty: (identity) => ({ ...formatMessageHead(identity, emptyUsage), stop_reason: "end_turn" }),
@@ -59,7 +59,7 @@ export const anthropicWire: Wire = {
       { type: "message_start", message: formatMessageHead(identity, emptyUsage) },
       "message_start",
     ),
-    formatMessageDelta("end_turn", 0),
+    formatMessageDelta({ stop_reason: "end_turn", stop_sequence: null }, 0),
     formatServerSentEvent({ type: "message_stop" }, "message_stop"),
   ],
   renderError: (error, conversation) => ({
@@ -175,11 +175,21 @@ function formatMessageHead(identity: ResponseIdentity, usage: Usage) {
   };
 }
 
-function formatMessageDelta(stopReason: string, outputTokens: number): string {
+/** The reply's `stop_reason` and `stop_sequence` (set when a request's stop sequence ended it). */
+function formatStop(reply: ResolvedReply) {
+  if (reply.stopSequence !== undefined && reply.finishReason === "stop")
+    return { stop_reason: "stop_sequence", stop_sequence: reply.stopSequence };
+  return { stop_reason: stopReasons[reply.finishReason], stop_sequence: null };
+}
+
+function formatMessageDelta(
+  stop: { stop_reason: string; stop_sequence: string | null },
+  outputTokens: number,
+): string {
   return formatServerSentEvent(
     {
       type: "message_delta",
-      delta: { stop_reason: stopReason, stop_sequence: null },
+      delta: stop,
       usage: { output_tokens: outputTokens },
     },
     "message_delta",
@@ -219,7 +229,7 @@ function renderReplyEvents(reply: ResolvedReply, identity: ResponseIdentity): st
     event({ type: "content_block_stop", index });
     index += 1;
   }
-  events.push(formatMessageDelta(stopReasons[reply.finishReason], reply.usage.output_tokens));
+  events.push(formatMessageDelta(formatStop(reply), reply.usage.output_tokens));
   events.push(formatServerSentEvent({ type: "message_stop" }, "message_stop"));
   return events;
 }

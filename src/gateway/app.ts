@@ -27,7 +27,7 @@ import type { GatewayMetrics } from "./metrics.ts";
 import { routeModels } from "./models-route.ts";
 import { parseJsonBody } from "./openai-chat.ts";
 import { createResponsesEndpoint } from "./responses.ts";
-import { createResponseStore } from "./responses-store.ts";
+import { createResponseStore, type ResponseKeeper, type StoreLimits } from "./responses-store.ts";
 import type { GatewaySnapshot } from "./snapshot.ts";
 
 /** What the core needs; every side effect comes in through here. */
@@ -45,6 +45,8 @@ export interface GatewayAppOptions {
   wallClock?: () => number;
   /** The HTTP client of the fast path. @default an undici Agent with keep-alive */
   dispatcher?: Dispatcher;
+  /** Where Responses are kept for `previous_response_id`. @default this process's memory */
+  responseStore?: ResponseKeeper;
 }
 
 /** The core: `handle` answers one request. */
@@ -71,10 +73,8 @@ interface AppCore {
 
 /** Creates the gateway core. */
 export function createGatewayApp(options: GatewayAppOptions): GatewayApp {
-  const responseStore = createResponseStore(() => {
-    const { stored_responses_max, stored_responses_max_bytes } = options.getSnapshot().config.gateway;
-    return { maxResponses: stored_responses_max, maxBytes: stored_responses_max_bytes };
-  });
+  const responseStore =
+    options.responseStore ?? createResponseStore(() => storeLimits(options.getSnapshot()));
   const core: AppCore = {
     options,
     env: options.env ?? process.env,
@@ -94,6 +94,12 @@ export function createGatewayApp(options: GatewayAppOptions): GatewayApp {
     errorBody: core.endpoints.errorBodyFor,
     handle: (request) => handle(core, request),
   };
+}
+
+/** The Responses store's bounds in a snapshot's `[gateway]`. */
+export function storeLimits(snapshot: GatewaySnapshot): StoreLimits {
+  const { stored_responses_max, stored_responses_max_bytes } = snapshot.config.gateway;
+  return { maxResponses: stored_responses_max, maxBytes: stored_responses_max_bytes };
 }
 
 /** Answers one request on the snapshot current now; the access record is reported when it finishes. */

@@ -27,6 +27,12 @@ export interface Dialect {
   renderCompletion(completion: Completion): unknown;
   /** A renderer for a streamed answer, once the runtime started it with the model named. */
   createStreamRenderer(model: string): StreamRenderer;
+  /**
+   * Called once with the finished answer, before its body (or closing events) goes out; the answer
+   * waits for it, so what it records (a stored response) is there for the client's next request.
+   * Never rejects.
+   */
+  completed?(completion: Completion): Promise<void>;
 }
 
 /** A wire format's error body for a failure answered with a status (before any byte was streamed). */

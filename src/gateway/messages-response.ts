@@ -30,12 +30,29 @@ export function toAnthropicUsage(usage: Usage) {
   };
 }
 
-/** Anthropic's `stop_reason` for a runtime finish reason; a call that made tool calls stopped for them. */
-export function toStopReason(reason: FinishReason, calledTools: boolean): string {
+/**
+ * Anthropic's `stop_reason` for a runtime finish reason; a call that made tool calls stopped for them,
+ * one ended by a stop sequence the upstream named (`completion.stopSequence`) stopped on it.
+ */
+export function toStopReason(reason: FinishReason, calledTools: boolean, stopSequence?: string): string {
   if (reason === "tool_calls" || (calledTools && reason === "stop")) return "tool_use";
+  if (reason === "stop" && stopSequence !== undefined) return "stop_sequence";
   if (reason === "length") return "max_tokens";
   if (reason === "content_filter") return "refusal";
   return "end_turn";
+}
+
+/**
+ * The `stop_reason` and `stop_sequence` of a completion. An OpenAI-wire upstream never says which stop
+ * sequence matched (nor strips it visibly: the answer just ends), so its answers stay `end_turn`.
+ */
+export function toStop(completion: Completion) {
+  const { finishReason, toolCalls, stopSequence } = completion;
+  const stopReason = toStopReason(finishReason, toolCalls.length > 0, stopSequence);
+  return {
+    stop_reason: stopReason,
+    stop_sequence: stopReason === "stop_sequence" ? (stopSequence ?? null) : null,
+  };
 }
 
 /** A tool call's arguments as the object Anthropic's `input` must be; text that is not one becomes `{}`. */
@@ -67,8 +84,7 @@ export function renderMessage(completion: Completion, identity: MessageIdentity)
     role: "assistant",
     model: identity.model,
     content,
-    stop_reason: toStopReason(completion.finishReason, completion.toolCalls.length > 0),
-    stop_sequence: null,
+    ...toStop(completion),
     usage: toAnthropicUsage(completion.usage),
   };
 }

@@ -7,12 +7,7 @@
  */
 import type { Completion, StreamDelta } from "../llm/index.ts";
 import type { GatewayError } from "./errors.ts";
-import {
-  type MessageIdentity,
-  toAnthropicErrorBody,
-  toAnthropicUsage,
-  toStopReason,
-} from "./messages-response.ts";
+import { type MessageIdentity, toAnthropicErrorBody, toAnthropicUsage, toStop } from "./messages-response.ts";
 
 const event = (name: string, data: unknown) => `event: ${name}\ndata: ${JSON.stringify(data)}\n\n`;
 
@@ -107,10 +102,7 @@ export function createMessageEventRenderer(identity: MessageIdentity): MessageEv
         text +
         event("message_delta", {
           type: "message_delta",
-          delta: {
-            stop_reason: toStopReason(completion.finishReason, completion.toolCalls.length > 0),
-            stop_sequence: null,
-          },
+          delta: toStop(completion),
           usage: toAnthropicUsage(completion.usage),
         }) +
         event("message_stop", { type: "message_stop" })

@@ -4,6 +4,7 @@
  * runtime, so any config answers whatever its provider; answers, streams and errors are in
  * Anthropic's shapes so `@anthropic-ai/sdk` and Claude Code use the gateway as they use Anthropic.
  */
+import type { ResolvedLlmConfig } from "../config/schema.ts";
 import { countPromptTokens } from "../llm/index.ts";
 import { loadModelCatalog } from "../llm/model-catalog.ts";
 import { getModelInfo } from "../llm/model-info.ts";
@@ -13,7 +14,7 @@ import { jsonResponse } from "./http.ts";
 import { toMessagesCall, toMessagesPrompt } from "./messages-request.ts";
 import { createMessageId, renderMessage, toAnthropicErrorBody } from "./messages-response.ts";
 import { createMessageEventRenderer } from "./messages-stream.ts";
-import { type Admission, admit, llmconfHeaders, serveWithRuntime } from "./pipeline.ts";
+import { admit, llmconfHeaders, serveWithRuntime } from "./pipeline.ts";
 
 /** `POST /v1/messages`: one Anthropic Messages request, whole or streamed. */
 export const messagesEndpoint: DialectEndpoint = {
@@ -21,7 +22,12 @@ export const messagesEndpoint: DialectEndpoint = {
   errorBody: toAnthropicErrorBody,
   async serve(json, context) {
     const call = toMessagesCall(json);
-    const admission = await withinOutputLimit(await admit(call, context, () => call), call);
+    const admission = await admit(
+      call,
+      context,
+      () => call,
+      (config) => withinOutputLimit(config, call),
+    );
     const id = createMessageId();
     const dialect: Dialect = {
       renderCompletion: (completion) => renderMessage(completion, { id, model: completion.model }),
@@ -34,19 +40,18 @@ export const messagesEndpoint: DialectEndpoint = {
 /**
  * Anthropic requires `max_tokens`, so clients ask for a lot (Claude Code: 32000) whatever the model;
  * a model known to stop sooner gets its own limit instead of refusing the request. The answer cannot
- * be longer either way. A pinned value is the config's decision and is left alone.
+ * be longer either way. A pinned value is the config's decision and is left alone. Applied before
+ * the budget check, so a key's budget holds the cost of the max_tokens actually sent.
  */
-async function withinOutputLimit(admission: Admission, call: ChatCall): Promise<Admission> {
+async function withinOutputLimit(
+  config: Readonly<ResolvedLlmConfig>,
+  call: ChatCall,
+): Promise<Readonly<ResolvedLlmConfig>> {
   const asked = call.params.max_output_tokens;
-  const limit = await outputLimitOf(admission.config.model);
-  if (
-    asked === undefined ||
-    limit === undefined ||
-    admission.config.max_output_tokens !== asked ||
-    asked <= limit
-  )
-    return admission;
-  return { ...admission, config: { ...admission.config, max_output_tokens: limit } };
+  const limit = await outputLimitOf(config.model);
+  if (asked === undefined || limit === undefined || config.max_output_tokens !== asked || asked <= limit)
+    return config;
+  return { ...config, max_output_tokens: limit };
 }
 
 // Per model: a lookup costs a millisecond or two, and a model's limit does not change while serving.

@@ -90,14 +90,19 @@ export interface Admission {
   settle(outcome: CallOutcome | undefined): Promise<void>;
 }
 
+/** A dialect's last word on the config a request runs with, before its worst cost is estimated. */
+export type FitConfig = (config: Readonly<ResolvedLlmConfig>) => Promise<Readonly<ResolvedLlmConfig>>;
+
 /**
  * Resolves, authorizes and budget-checks a request, or throws the `GatewayError` that answers it.
- * `prompt` gives the request's messages and tools, read only to estimate the cost of a key with a budget.
+ * `prompt` gives the request's messages and tools, read only to estimate the cost of a key with a budget;
+ * `fit` adjusts the config first (Messages caps max_tokens), so the budget holds what is actually sent.
  */
 export async function admit(
   call: Pick<ChatCall, "model" | "params" | "stream">,
   context: RequestContext,
   prompt: () => PromptForEstimate,
+  fit?: FitConfig,
 ): Promise<Admission> {
   const { config: loaded, record } = context;
   record.stream = call.stream;
@@ -106,7 +111,8 @@ export async function admit(
   authorize(context.key, configName);
   const base = usableConfig(loaded, configName);
   record.model = base.model;
-  const { config } = applyRequestParams(base, call.params);
+  const laid = applyRequestParams(base, call.params).config;
+  const config = fit === undefined ? laid : await fit(laid);
   const reservation = await reserveSpend(context, config, prompt);
   let settled = false;
   const settle = async (outcome: CallOutcome | undefined) => {
@@ -189,6 +195,7 @@ export async function serveWithRuntime(
     progress.currentModel = completion.model;
     // Recorded before the answer goes out: a client's next request sees this one's cost.
     await admission.settle(outcomeOf(completion));
+    await dialect.completed?.(completion);
     const body = JSON.stringify(dialect.renderCompletion(completion));
     return {
       status: 200,
@@ -226,6 +233,7 @@ export async function serveWithRuntime(
       const completion: Completion = await started.completion;
       cost = completion.cost.usd;
       await admission.settle(outcomeOf(completion));
+      await dialect.completed?.(completion);
       finished = true;
       yield renderer.end(completion);
     } catch (thrown) {

@@ -33,6 +33,22 @@ export interface ResponseStore {
   usage(): { responses: number; bytes: number };
 }
 
+/**
+ * What the Responses endpoint needs of a store: this process's memory (`createResponseStore`), or
+ * Redis shared by every instance (responses-redis.ts), whose calls wait for the server.
+ */
+export interface ResponseKeeper {
+  put(id: string, turn: StoredTurn): void | Promise<void>;
+  history(id: string, keyId: string): HistoryLookup | Promise<HistoryLookup>;
+  /** False while a shared store is known to be out of reach; absent for memory, always there. */
+  reachable?(): boolean;
+}
+
+/** A shared store could not be reached: the request is answered 503, as a budget that cannot be checked. */
+export class ResponseStoreUnavailableError extends Error {
+  override name = "ResponseStoreUnavailableError";
+}
+
 interface Entry extends StoredTurn {
   bytes: number;
 }

@@ -1,7 +1,8 @@
 /**
  * `POST /v1/responses` (OpenAI's Responses API, what Codex speaks): the shared pipeline with the
  * Responses dialect. Any config answers, whatever its provider, through the runtime. A response made
- * here (unless `store: false`) is kept for `previous_response_id`, for the key that made it.
+ * here (unless `store: false`) is kept for `previous_response_id`, for the key that made it: in this
+ * process's memory, or with `redis_url` in Redis, where every instance finds it (responses-redis.ts).
  */
 import type { DialectEndpoint } from "./dialect.ts";
 import { GatewayError, toOpenAiErrorBody } from "./errors.ts";
@@ -10,10 +11,10 @@ import { admit, type RequestContext, serveWithRuntime } from "./pipeline.ts";
 import { readResponsesRequest } from "./responses-input.ts";
 import { newResponseId } from "./responses-object.ts";
 import { createResponsesDialect } from "./responses-output.ts";
-import type { ResponseStore } from "./responses-store.ts";
+import { type HistoryLookup, type ResponseKeeper, ResponseStoreUnavailableError } from "./responses-store.ts";
 
-/** The Responses endpoint over a store of earlier responses. */
-export function createResponsesEndpoint(store: ResponseStore): DialectEndpoint {
+/** The Responses endpoint over a store of earlier responses (this process's, or Redis's). */
+export function createResponsesEndpoint(store: ResponseKeeper): DialectEndpoint {
   return {
     // Also without /v1, for clients given a base URL without it.
     paths: ["/v1/responses", "/responses"],
@@ -25,14 +26,17 @@ export function createResponsesEndpoint(store: ResponseStore): DialectEndpoint {
 async function serveResponses(
   json: Record<string, unknown>,
   context: RequestContext,
-  store: ResponseStore,
+  store: ResponseKeeper,
 ): Promise<GatewayResponse> {
   const request = readResponsesRequest(json);
   const keyId = context.key?.id ?? "";
   const previous = request.previousResponseId;
+  // A response that could not be kept is not made: its continuation would fail later, less clearly.
+  if (request.store && store.reachable?.() === false)
+    throw storeUnavailable("the shared response store (Redis) is out of reach");
   let call = request.call;
   if (previous !== null) {
-    const lookup = store.history(previous, keyId);
+    const lookup = await lookUp(store, previous, keyId);
     if (!lookup.found) throw unknownPrevious(previous, lookup.missing, context);
     // Instructions are not carried over from the earlier turns (OpenAI's rule): only this request's.
     const system =
@@ -41,18 +45,32 @@ async function serveResponses(
   }
   const admission = await admit(call, context, () => call);
   const id = newResponseId("resp");
-  const dialect = createResponsesDialect({
-    id,
-    createdAt: Math.floor(context.wallClock() / 1000),
-    request,
-    ...(request.store
-      ? {
-          onCompleted: (completion) =>
-            store.put(id, { keyId, previous, messages: [...request.input, completion.message] }),
-        }
-      : {}),
-  });
+  const dialect = createResponsesDialect({ id, createdAt: Math.floor(context.wallClock() / 1000), request });
+  if (request.store)
+    dialect.completed = async (completion) =>
+      store.put(id, { keyId, previous, messages: [...request.input, completion.message] });
   return serveWithRuntime(call, dialect, admission, context);
+}
+
+async function lookUp(store: ResponseKeeper, id: string, keyId: string): Promise<HistoryLookup> {
+  try {
+    return await store.history(id, keyId);
+  } catch (error) {
+    if (!(error instanceof ResponseStoreUnavailableError)) throw error;
+    throw storeUnavailable(error.message);
+  }
+}
+
+function storeUnavailable(problem: string): GatewayError {
+  return new GatewayError(
+    `cannot read or keep stored responses: ${problem}; the request was not sent, retry shortly`,
+    {
+      status: 503,
+      type: "server_error",
+      code: "response_store_unavailable",
+      headers: { "retry-after": "1" },
+    },
+  );
 }
 
 function unknownPrevious(asked: string, missing: string, context: RequestContext): GatewayError {

@@ -7,7 +7,7 @@ import type { AddressInfo } from "node:net";
 import { Agent } from "undici";
 import { ConfigError, formatIssue } from "../config/issues.ts";
 import type { Config } from "../config/load.ts";
-import { createGatewayApp, type GatewayApp } from "./app.ts";
+import { createGatewayApp, type GatewayApp, storeLimits } from "./app.ts";
 import { createGatewayMetrics } from "./metrics.ts";
 import { describeChanges, watchConfigFiles } from "./reload.ts";
 import { createRequestHandler } from "./request-handler.ts";
@@ -65,6 +65,12 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   }
   let snapshot: GatewaySnapshot = createSnapshot(options.config);
   const spend = await openSpendStore(options.config, options.cwd ?? process.cwd(), notice);
+  const responseStore = await openSharedResponseStore(settings.redis_url, () => snapshot, notice).catch(
+    async (error) => {
+      await spend.close();
+      throw error;
+    },
+  );
   const metrics = createGatewayMetrics();
   const dispatcher = new Agent({ keepAliveTimeout: 10_000, connections: null });
   const accessLog = settings.access_log ? options.accessLog : undefined;
@@ -73,6 +79,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     spend,
     metrics,
     dispatcher,
+    ...(responseStore === undefined ? {} : { responseStore }),
     ...(options.env === undefined ? {} : { env: options.env }),
     log: (line) => (snapshot.config.gateway.access_log ? accessLog?.(line) : undefined),
   });
@@ -85,6 +92,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     }),
   );
   await listen(server, port, host).catch(async (error) => {
+    await responseStore?.close();
     await spend.close();
     throw error;
   });
@@ -111,10 +119,27 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       closing = true;
       watcher?.close();
       await drain(server, app, snapshot.config.gateway.shutdown_grace_seconds * 1000, notice);
+      await responseStore?.close();
       await spend.close();
       await dispatcher.destroy();
     },
   };
+}
+
+/** With `redis_url`, Responses are kept in Redis, shared by every instance; without it, in memory. */
+async function openSharedResponseStore(
+  redisUrl: string | null,
+  getSnapshot: () => GatewaySnapshot,
+  notice: (line: string) => void,
+) {
+  if (redisUrl === null) return undefined;
+  // Loaded only by gateways that use Redis, as the spend store is.
+  const { openRedisResponseStore } = await import("./responses-redis.ts");
+  try {
+    return await openRedisResponseStore({ url: redisUrl, limits: () => storeLimits(getSnapshot()), notice });
+  } catch (error) {
+    throw new Error(`[gateway] redis_url: ${(error as Error).message} (for stored responses)`);
+  }
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {

@@ -56,6 +56,11 @@ export interface Completion {
   text: string;
   toolCalls: Answer["toolCalls"];
   finishReason: Answer["finishReason"];
+  /**
+   * The request's stop sequence that ended the answer, when the provider says which: Anthropic does;
+   * OpenAI's wire never does (its `finish_reason` is `stop` either way), so there it stays undefined.
+   */
+  stopSequence?: string | undefined;
   usage: Usage;
   /** USD; `usd` is null when the price is unknown (never a silent 0). */
   cost: { usd: number | null; source: string };
@@ -127,7 +132,10 @@ export type LlmEvent =
   | { type: "log-failed"; configName: string; folder: string; message: string };
 
 /** The facts of a call that a completion holds besides the answer. */
-export type CompletionFacts = Omit<Completion, "text" | "toolCalls" | "finishReason" | "usage" | "message">;
+export type CompletionFacts = Omit<
+  Completion,
+  "text" | "toolCalls" | "finishReason" | "stopSequence" | "usage" | "message"
+>;
 
 /**
  * The completion of an answer: its fields, the call's facts, and the answer as an assistant message
@@ -139,6 +147,7 @@ export function toCompletion(answer: Answer, facts: CompletionFacts): Completion
     text: answer.text,
     toolCalls: answer.toolCalls,
     finishReason: answer.finishReason,
+    ...(answer.stopSequence === undefined ? {} : { stopSequence: answer.stopSequence }),
     usage: answer.usage,
     cost: facts.cost,
     latencyMs: facts.latencyMs,

@@ -7,6 +7,7 @@ import type {
   LanguageModelV3GenerateResult,
   LanguageModelV3StreamPart,
   LanguageModelV3Usage,
+  SharedV3ProviderMetadata,
 } from "@ai-sdk/provider";
 import type { FinishReason, ToolCall, Usage } from "./messages.ts";
 
@@ -16,6 +17,8 @@ export interface Answer {
   toolCalls: ToolCall[];
   finishReason: FinishReason;
   usage: Usage;
+  /** The request's stop sequence that ended the answer, when the provider says which (Anthropic does). */
+  stopSequence?: string;
 }
 
 /** One piece of a streamed answer: text, or a piece of a tool call's arguments. */
@@ -60,6 +63,12 @@ export function toSdkFinishReason(reason: FinishReason): LanguageModelV3FinishRe
   return { unified: (entry?.[0] ?? "other") as LanguageModelV3FinishReason["unified"], raw: reason };
 }
 
+/** The stop sequence a provider reports in its metadata (Anthropic's `stop_sequence`). */
+function stopSequenceOf(metadata: SharedV3ProviderMetadata | undefined): { stopSequence?: string } {
+  const stopSequence = metadata?.anthropic?.stopSequence;
+  return typeof stopSequence === "string" ? { stopSequence } : {};
+}
+
 function checkNotEmpty(answer: Answer): Answer {
   if (answer.text === "" && answer.toolCalls.length === 0 && answer.finishReason !== "length") {
     throw new EmptyAnswerError("the provider answered with no text and no tool calls");
@@ -86,6 +95,7 @@ export function readGenerateResult(result: LanguageModelV3GenerateResult): Answe
     toolCalls,
     finishReason: toFinishReason(result.finishReason),
     usage: toUsage(result.usage),
+    ...stopSequenceOf(result.providerMetadata),
   });
 }
 
@@ -102,6 +112,7 @@ export async function readStream(
   const calls = new Map<string, { index: number; name: string; arguments: string; done: boolean }>();
   let usage: LanguageModelV3Usage | undefined;
   let finish: LanguageModelV3FinishReason | undefined;
+  let metadata: SharedV3ProviderMetadata | undefined;
   const reader = stream.getReader();
   try {
     for (;;) {
@@ -152,6 +163,7 @@ export async function readStream(
         case "finish":
           usage = part.usage;
           finish = part.finishReason;
+          metadata = part.providerMetadata;
           break;
         case "error":
           throw part.error;
@@ -168,5 +180,11 @@ export async function readStream(
     type: "function",
     function: { name: call.name, arguments: call.arguments },
   }));
-  return checkNotEmpty({ text, toolCalls, finishReason: toFinishReason(finish), usage: toUsage(usage) });
+  return checkNotEmpty({
+    text,
+    toolCalls,
+    finishReason: toFinishReason(finish),
+    usage: toUsage(usage),
+    ...stopSequenceOf(metadata),
+  });
 }

@@ -22,6 +22,11 @@ export interface ReplyBehaviour {
   toolCalls?: ScriptedToolCall[];
   /** @default "tool_calls" when there are tool calls, otherwise "stop" */
   finishReason?: FinishReason;
+  /**
+   * The request's stop sequence that ended the answer (`text` stops before it): the Anthropic wire
+   * says so (`stop_reason: "stop_sequence"`), the OpenAI wire cannot (`finish_reason: "stop"`).
+   */
+  stopSequence?: string;
   usage?: Partial<Usage>;
 }
 

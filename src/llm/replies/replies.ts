@@ -27,6 +27,8 @@ export interface ResolvedReply {
   text: string;
   toolCalls: ResolvedToolCall[];
   finishReason: FinishReason;
+  /** The stop sequence that ended the answer, when one did. */
+  stopSequence?: string;
   /** `input_tokens` includes cached tokens (OpenAI's convention); the Anthropic wire subtracts them. */
   usage: Usage;
 }
@@ -64,6 +66,7 @@ export function resolveReply(
       cache_write_tokens: 0,
       ...behaviour?.usage,
     },
+    ...(behaviour?.stopSequence === undefined ? {} : { stopSequence: behaviour.stopSequence }),
   };
 }
 
