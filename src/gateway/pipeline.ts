@@ -7,6 +7,7 @@
  * line). A dialect only parses its request into a `ChatCall` and renders the answer (`Dialect`).
  */
 import type { Dispatcher } from "undici";
+import { didYouMeanSuffix } from "../config/describe-issue.ts";
 import { ConfigError, formatIssue } from "../config/issues.ts";
 import type { Config } from "../config/load.ts";
 import type { ResolvedLlmConfig } from "../config/schema.ts";
@@ -44,9 +45,9 @@ export function findConfigName(model: string, config: Pick<Config, "llms">): str
   const name = model === "default" ? "llm" : model;
   if (Object.hasOwn(config.llms, name)) return name;
   const known = Object.keys(config.llms);
-  const suggestion = didYouMean(name, known);
+  const hint = didYouMeanSuffix(didYouMean(name, known));
   throw new GatewayError(
-    `unknown model "${model}": it must name a config${suggestion === undefined ? "" : `; did you mean "${suggestion}"?`} (configs: ${known.join(", ")})`,
+    `unknown model "${model}": it must name a config${hint} (configs: ${known.join(", ")})`,
     { status: 404, type: "invalid_request_error", code: "model_not_found", param: "model" },
   );
 }
