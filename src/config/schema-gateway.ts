@@ -63,18 +63,20 @@ export const gatewaySchema = z.object({
     .pipe(z.int().min(0))
     .default(1000)
     .describe(
-      "Responses kept in memory for `previous_response_id` on `/v1/responses` (least recently used go first; 0: none).",
+      "Responses kept for `previous_response_id` on `/v1/responses` (least recently used go first; 0: none): in memory, or per API key in Redis when `redis_url` is set.",
     ),
   stored_responses_max_bytes: laxInt()
     .pipe(z.int().min(0))
     .default(67_108_864)
-    .describe("Memory the kept responses may use, in bytes (least recently used go first)."),
+    .describe(
+      "Memory the kept responses may use, in bytes (least recently used go first; per API key in Redis when `redis_url` is set).",
+    ),
   redis_url: z
     .string()
     .regex(/^rediss?:\/\/[^\s]+$/, 'must be a URL like "redis://127.0.0.1:6379" (or "rediss://" for TLS)')
     .nullable()
     .default(null)
     .describe(
-      "Redis shared by every instance for per-key spend and budgets, `redis://[:password@]host:6379[/db]` (`rediss://`: TLS; the password is masked wherever shown); unset: `ledger_file`. Read at start.",
+      "Redis shared by every instance for per-key spend and budgets and for stored responses (`previous_response_id`), `redis://[:password@]host:6379[/db]` (`rediss://`: TLS; the password is masked wherever shown); unset: `ledger_file`. Read at start.",
     ),
 });

@@ -110,7 +110,7 @@ function watchConnection(store: RedisStore): void {
     if (!connection.connected) return;
     connection.connected = false;
     notice(
-      `llmconf serve: lost Redis at ${where}${connection.lastProblem === "" ? "" : ` (${connection.lastProblem})`}; requests of keys with a budget answer 503 until it is back, reconnecting`,
+      `llmconf serve: lost Redis at ${where}${connection.lastProblem === "" ? "" : ` (${connection.lastProblem})`}; requests of keys with a budget, and Responses requests that store or read a stored response, answer 503 until it is back; reconnecting`,
     );
   });
   connection.client.on("ready", () => {
