@@ -33,6 +33,14 @@ test("the estimate prices the prompt counted with the model's tokenizer and the 
   assert.deepEqual(estimate, { promptTokens: counted, outputTokens: 50, usd: counted * 0.001 + 50 * 0.002 });
 });
 
+test("the first estimate of a model whose output limit only the catalog knows is bounded by that limit", async () => {
+  // mistral-small-latest writes at most 16384 tokens: only the models.dev catalog says so, and no call
+  // has loaded it in this process, so the estimate must load it itself (as a later one would find it).
+  const config = configOf({ model: "openai/mistral-small-latest", max_output_tokens: 32_000 });
+  const estimate = await estimateSpend(config, { messages: [{ role: "user", content: "hi" }] });
+  assert.equal(estimate.outputTokens, 16_384);
+});
+
 test("a model without a known price estimates $0, as its calls are charged", async () => {
   const estimate = await estimateSpend(configOf({ model: "openai/unknown-model-x" }), {
     messages: [{ role: "user", content: "hi" }],

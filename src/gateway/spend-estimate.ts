@@ -6,6 +6,7 @@
 import type { ResolvedLlmConfig } from "../config/schema.ts";
 import { computeCost } from "../llm/cost.ts";
 import type { ChatMessage, ContentPart, ToolCall, ToolDefinition } from "../llm/index.ts";
+import { loadModelCatalog } from "../llm/model-catalog.ts";
 import { getModelInfo } from "../llm/model-info.ts";
 import { countPromptTokens, estimateTokens } from "../llm/tokens.ts";
 
@@ -30,7 +31,7 @@ export interface SpendEstimate {
   usd: number;
 }
 
-/** The most output tokens a request may produce under a config (the request's parameters laid over it). */
+/** The most output tokens a request may produce under a config (its parameters laid over it); load the model's catalog first. */
 export function outputTokenBound(config: Readonly<ResolvedLlmConfig>): number {
   const modelLimit = getModelInfo(config.model)?.maxOutputTokens;
   const asked = config.max_output_tokens;
@@ -76,6 +77,9 @@ export async function estimateSpend(
   prompt: PromptForEstimate,
 ): Promise<SpendEstimate> {
   const promptTokens = await countPrompt(config, prompt);
+  // The runtime loads a model's catalog on its first call; the estimate comes before it, and must not
+  // hold more for a model's first request than for its later ones.
+  await loadModelCatalog(config.model);
   const outputTokens = outputTokenBound(config);
   return { promptTokens, outputTokens, usd: priceTokens(config, promptTokens, outputTokens) ?? 0 };
 }
