@@ -226,6 +226,14 @@ describe("responses: parameters, storage and keys", () => {
     );
   });
 
+  test("a key not allowed the model is refused (403) before any stored response is looked up", async () => {
+    const other = new OpenAI({ baseURL: serve.baseURL, apiKey: narrowKey, maxRetries: 0 });
+    await assert.rejects(
+      other.responses.create({ model: "gpt3", input: "x", previous_response_id: "resp_unknown" }),
+      (error: unknown) => error instanceof OpenAI.PermissionDeniedError,
+    );
+  });
+
   test("the access log records the path, config and tokens, never a key", async () => {
     await client.responses.create({ model: "gpt3", input: "log me" });
     await serve.waitForStderr(/listening/);

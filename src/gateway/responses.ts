@@ -4,10 +4,12 @@
  * here (unless `store: false`) is kept for `previous_response_id`, for the key that made it: in this
  * process's memory, or with `redis_url` in Redis, where every instance finds it (responses-redis.ts).
  */
+
+import { authorize } from "./auth.ts";
 import type { DialectEndpoint } from "./dialect.ts";
 import { GatewayError, toOpenAiErrorBody } from "./errors.ts";
 import type { GatewayResponse } from "./http.ts";
-import { admit, type RequestContext, serveWithRuntime } from "./pipeline.ts";
+import { admit, findConfigName, type RequestContext, serveWithRuntime } from "./pipeline.ts";
 import { readResponsesRequest } from "./responses-input.ts";
 import { newResponseId } from "./responses-object.ts";
 import { createResponsesDialect } from "./responses-output.ts";
@@ -31,6 +33,9 @@ async function serveResponses(
   const request = readResponsesRequest(json);
   const keyId = context.key?.id ?? "";
   const previous = request.previousResponseId;
+  // The model and the key's right to it come first (404, 403), as on every endpoint: the store is read
+  // only for a request that may be served.
+  authorize(context.key, findConfigName(request.call.model, context.config));
   // A response that could not be kept is not made: its continuation would fail later, less clearly.
   if (request.store && store.reachable?.() === false)
     throw storeUnavailable("the shared response store (Redis) is out of reach");
@@ -79,8 +84,12 @@ function unknownPrevious(asked: string, missing: string, context: RequestContext
     missing === asked
       ? `previous_response_id "${asked}" is not a response this gateway keeps for this key`
       : `previous_response_id "${asked}" continues a response this gateway no longer keeps ("${missing}")`;
+  const kept =
+    context.config.gateway.redis_url === null
+      ? `before a restart, or evicted (the last ${count} responses, up to ${Math.round(bytes / 1048576)} MiB, are kept)`
+      : `or evicted (the last ${count} responses of each key, up to ${Math.round(bytes / 1048576)} MiB, are kept in Redis, for 30 days after the key last used them)`;
   return new GatewayError(
-    `${what}: responses made with store: false, with another key, before a restart, or evicted (the last ${count} responses, up to ${Math.round(bytes / 1048576)} MiB, are kept) cannot be continued; send the whole conversation in "input" instead`,
+    `${what}: responses made with store: false, with another key, ${kept} cannot be continued; send the whole conversation in "input" instead`,
     {
       status: 400,
       type: "invalid_request_error",
