@@ -5,7 +5,7 @@ import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { build } from "./build.mjs";
 
-const status = build();
+const status = await build();
 if (status !== 0) process.exit(status);
 const only = process.argv.slice(2);
 const files =

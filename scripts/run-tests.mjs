@@ -12,7 +12,7 @@ function findTests(dir) {
 }
 
 // End-to-end tests spawn the compiled CLI, so build it once, before any test runs.
-const status = build();
+const status = await build();
 if (status !== 0) process.exit(status);
 
 const only = process.argv.slice(2);

@@ -103,6 +103,16 @@ test("the custom agent can be the run's agent (-c)", async () => {
   assert.equal(sent(0).model, "gpt-3.5-turbo");
 });
 
+test("a ToolError from a tool the module imported from the package is the model's observation, not a crash", async () => {
+  const { dir } = setUp("./agents/reviewer.js#Reviewer");
+  upstream.enqueue(call("view", { path: "missing.js" }), call("finish", { message: "no such file" }));
+  const result = await runCli(["run", "-d", "repo", "-c", "Reviewer", "-t", "look"], { cwd: dir });
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(result.stdout, "no such file\n");
+  const observation = sent(1).messages.find((message) => message.role === "tool")?.content ?? "";
+  assert.match(observation, /^ERROR: .*missing\.js/);
+});
+
 const broken: [string, string, RegExp][] = [
   ["a missing file", "./agents/nope.js#Reviewer", /file not found: .*agents\/nope\.js/],
   [

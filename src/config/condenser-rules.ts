@@ -6,14 +6,11 @@
 import type { CondenserRule } from "./issues.ts";
 import type { ResolvedCondenserConfig } from "./schema.ts";
 
-/** A problem with one key of a condenser config. */
-export type CondenserProblem = CondenserRule;
-
 /**
  * What is wrong with a validated condenser config (a pipeline's entries are checked on their own).
  * @example findCondenserProblems({ type: "amortized", keep_first: 60, max_size: 100 }) // keep_first too big
  */
-export function findCondenserProblems(config: Readonly<ResolvedCondenserConfig>): CondenserProblem[] {
+export function findCondenserProblems(config: Readonly<ResolvedCondenserConfig>): CondenserRule[] {
   if (config.type === "browser_output_masking") {
     return [{ key: "type", rule: "unsupported_type", type: "browser_output_masking" }];
   }

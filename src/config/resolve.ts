@@ -168,11 +168,10 @@ function resolveAgents(collected: CollectedConfig, llmNames: readonly string[], 
   return { agents, provenance, base };
 }
 
-/** H5: defaults computed per config after inheritance, from that config's own resolved values. */
 /**
- * The defaults an LLM config derives from its other values (an azure model's `api_version`, the
- * completions folder against `cwd`), recorded in `provenance` when given; also used for the inline
- * LLM tables of condensers.
+ * H5: the defaults an LLM config derives after inheritance from its own resolved values (an azure
+ * model's `api_version`, the completions folder against `cwd`), recorded in `provenance` when given;
+ * also used for the inline LLM tables of condensers.
  */
 export function deriveLlmDefaults(
   config: ResolvedLlmConfig,
