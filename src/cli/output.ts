@@ -93,3 +93,12 @@ export function formatFileList(files: readonly string[], cwd: string): string {
     ? files.map((file) => escapeControl(displayPath(file, cwd))).join(", ")
     : "no config file (defaults)";
 }
+
+/** Text of several lines as it may reach a terminal: line breaks kept, tabs as spaces, every other control character escaped. */
+export function safeText(text: string): string {
+  return text
+    .replace(/\t/g, "  ")
+    .split(/\r?\n/)
+    .map((line) => escapeControl(line))
+    .join("\n");
+}

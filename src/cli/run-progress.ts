@@ -8,7 +8,7 @@ import { formatUsd } from "../agents/ledger.ts";
 import type { LlmEvent } from "../llm/client.ts";
 import { LLM_CONFIG_REASONS } from "./explain-text.ts";
 import type { TextOut } from "./io.ts";
-import { escapeControl, type Paint } from "./output.ts";
+import { escapeControl, type Paint, safeText } from "./output.ts";
 
 /** Receives a run's events and draws them. */
 export interface RunProgress {
@@ -26,15 +26,6 @@ const maxSummary = 100;
 export function oneLine(text: string, max = maxSummary): string {
   const flat = text.replace(/\s+/g, " ").trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
-}
-
-/** Text of several lines as it may reach a terminal: line breaks kept, tabs as spaces, every other control character escaped. */
-export function safeText(text: string): string {
-  return text
-    .replace(/\t/g, "  ")
-    .split(/\r?\n/)
-    .map((line) => escapeControl(line))
-    .join("\n");
 }
 
 /** A tool call as one short line: the arguments that say what it does. */

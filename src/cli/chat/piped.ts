@@ -7,7 +7,7 @@
 import type { Session } from "../../agents/session.ts";
 import type { CliIo } from "../io.ts";
 import type { Paint } from "../output.ts";
-import { safeText } from "../run-progress.ts";
+import { safeText } from "../output.ts";
 import { isChatCommand, runChatCommand } from "./commands.ts";
 import type { ChatRender } from "./render.ts";
 

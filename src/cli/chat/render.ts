@@ -6,8 +6,8 @@
 import type { RunEvent } from "../../agents/events.ts";
 import type { LlmEvent } from "../../llm/client.ts";
 import type { TextOut } from "../io.ts";
-import { escapeControl, type Paint } from "../output.ts";
-import { createRunProgress, oneLine, safeText } from "../run-progress.ts";
+import { escapeControl, type Paint, safeText } from "../output.ts";
+import { createRunProgress, oneLine } from "../run-progress.ts";
 import { createStreamedAnswer } from "./streamed-answer.ts";
 
 /** Draws a session's events. */

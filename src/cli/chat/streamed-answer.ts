@@ -4,7 +4,7 @@
  * before anything else is printed (a tool call, a retry, the prompt).
  */
 import type { TextOut } from "../io.ts";
-import { safeText } from "../run-progress.ts";
+import { safeText } from "../output.ts";
 
 /** The text of the step in progress, as it streams. */
 export interface StreamedAnswer {

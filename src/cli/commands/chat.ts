@@ -23,8 +23,7 @@ import { defineCommand } from "../command.ts";
 import { type CliIo, useColor } from "../io.ts";
 import { loadConfigOrReport } from "../load.ts";
 import { configFlag, DIRECTORY_FLAG, type ParsedArgs, resolveWorkspace } from "../options.ts";
-import { createPaint } from "../output.ts";
-import { safeText } from "../run-progress.ts";
+import { createPaint, safeText } from "../output.ts";
 
 const FLAGS = {
   "agent-cls": configFlag("agent-cls", "the agent to talk to (default: [core] default_agent, CodeActAgent)"),

@@ -11,8 +11,8 @@ import { defineCommand } from "../command.ts";
 import { type CliIo, readStdin, UsageError, useColor } from "../io.ts";
 import { loadConfigOrReport } from "../load.ts";
 import { configFlag, DIRECTORY_FLAG, type ParsedArgs, resolveWorkspace } from "../options.ts";
-import { createPaint, escapeControl } from "../output.ts";
-import { createRunProgress, safeText } from "../run-progress.ts";
+import { createPaint, escapeControl, safeText } from "../output.ts";
+import { createRunProgress } from "../run-progress.ts";
 import { formatOutcome, formatRunTable, toRunJson } from "../run-report.ts";
 
 const FLAGS = {
