@@ -11,7 +11,9 @@ import {
   type Completion,
   type CompletionRequest,
   createLlm,
+  createMetrics,
   type LlmEvent,
+  type LlmMetrics,
   type StreamDelta,
 } from "../llm/index.ts";
 import type { ChatCall } from "./chat-call.ts";
@@ -52,6 +54,20 @@ function trackProgress(progress: RuntimeProgress | undefined, event: LlmEvent): 
   } else if (event.type === "response") progress.upstreamMs = event.latencyMs;
 }
 
+/**
+ * One metrics store per loaded configuration, shared by its kept clients: each client would otherwise
+ * keep latency samples of its own that nothing reads, bounded per client but not over all of them.
+ */
+const sharedMetrics = new WeakMap<object, LlmMetrics>();
+
+function metricsOf(loaded: object): LlmMetrics {
+  const kept = sharedMetrics.get(loaded);
+  if (kept !== undefined) return kept;
+  const metrics = createMetrics();
+  sharedMetrics.set(loaded, metrics);
+  return metrics;
+}
+
 /** A kept client lent to this request; its events report to this request's progress. */
 function leaseClient(call: ChatCall, context: RuntimeContext, progress: RuntimeProgress) {
   // The kept client outlives this request: its closures hold the parameters and the loaded
@@ -65,6 +81,7 @@ function leaseClient(call: ChatCall, context: RuntimeContext, progress: RuntimeP
       // Fallbacks answer the same request: its parameters apply to them too, under their own pins.
       resolveConfig: (name) => applyRequestParams(loaded.getLlmConfig(name), params).config,
       env,
+      metrics: metricsOf(loaded),
       onEvent: (event) => trackProgress(progressOf(), event),
     }),
   );
