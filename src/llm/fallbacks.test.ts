@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { LlmError } from "./errors.ts";
+import { LlmError, rewrapLlmError } from "./errors.ts";
 import { FallbacksFailedError, runWithFallbacks } from "./fallbacks.ts";
 
 const lists: Record<string, string[]> = { fast: ["cheap", "last"], cheap: ["local"], local: [], last: [] };
@@ -71,4 +71,18 @@ test("runWithFallbacks throws a lone error as it is, and stops at one not worth 
     { open, countAttempts: () => 2 },
   );
   assert.equal(answer, "cheap true");
+});
+
+test("FallbacksFailedError's detail leaves out the last config's prefix, so a re-wrap does not repeat it", () => {
+  const error = new FallbacksFailedError([failure("fast"), failure("last")], 4);
+  assert.equal(error.detail, "503 server: busy (4 attempts over 2 configs: fast → last)");
+  assert.equal(error.message, `config "last" (model m): ${error.detail}`);
+  assert.equal(
+    rewrapLlmError(error, { detail: `${error.detail} (not retried)` }).message,
+    'config "last" (model m): 503 server: busy (4 attempts over 2 configs: fast → last) (not retried)',
+  );
+  const wrapped = new LlmError("agent: gave up", { kind: "server", configName: "last", model: "m" });
+  const whole = new FallbacksFailedError([failure("fast"), wrapped], 2);
+  assert.equal(whole.message, "agent: gave up (2 attempts over 2 configs: fast → last)");
+  assert.equal(whole.detail, whole.message);
 });

@@ -16,6 +16,10 @@ export class FallbacksFailedError extends LlmError {
   /** The last config's error (also the `cause`). */
   readonly lastError: LlmError;
 
+  // Its own, since the base class takes its detail only with the prefix form, and a chain whose last
+  // error was a whole message (a wrapper's) must keep that message as it is.
+  readonly #detail: string;
+
   constructor(
     /** Each config's error, in the order they were tried; the last is `lastError`. */
     readonly errors: readonly LlmError[],
@@ -25,7 +29,8 @@ export class FallbacksFailedError extends LlmError {
     const lastError = errors.at(-1) as LlmError;
     const tried = errors.map((failure) => failure.configName).join(" → ");
     const total = `${totalAttempts} attempt${totalAttempts === 1 ? "" : "s"} over ${errors.length} configs`;
-    super(`${lastError.message} (${total}: ${tried})`, {
+    const suffix = ` (${total}: ${tried})`;
+    super(`${lastError.message}${suffix}`, {
       kind: lastError.kind,
       configName: lastError.configName,
       model: lastError.model,
@@ -36,6 +41,13 @@ export class FallbacksFailedError extends LlmError {
       cause: lastError,
     });
     this.lastError = lastError;
+    const prefixed = `config "${lastError.configName}" (model ${lastError.model}): ${lastError.detail}`;
+    this.#detail = lastError.message === prefixed ? `${lastError.detail}${suffix}` : this.message;
+  }
+
+  /** The message after the last config's `config "X" (model Y): ` prefix, so a re-wrap does not repeat it. */
+  override get detail(): string {
+    return this.#detail;
   }
 }
 
