@@ -6,6 +6,7 @@ import { type DeepExpansion, expandDeep, isTable } from "./expand-deep.ts";
 import { bareVariableName } from "./interpolate.ts";
 import type { IssueFact } from "./issues.ts";
 import { describeUnknownKey, sectionOfKey } from "./key-hints.ts";
+import { formatKeyPath } from "./key-path.ts";
 import type { TomlTable } from "./parse.ts";
 import { createRecord } from "./records.ts";
 import {
@@ -194,7 +195,7 @@ function reportReferences(
   const secret = SECRET_FIELDS.has(key);
   for (const { problem, at: inner } of expanded.malformed) {
     const hidden = secret || inner.some(isCredentialLike);
-    const name = describeKey(key, inner);
+    const name = formatKeyPath(key, inner);
     const fact: IssueFact = {
       code: "malformed_reference",
       name,
@@ -206,7 +207,7 @@ function reportReferences(
   }
   for (const { name: variable, at: inner } of expanded.missing) {
     const allowEmpty = secret || inner.some(isCredentialLike);
-    const name = describeKey(key, inner);
+    const name = formatKeyPath(key, inner);
     const fact: IssueFact = {
       code: "unset_variable",
       variable,
@@ -320,11 +321,3 @@ function isCredentialLike(part: string | number): boolean {
 }
 
 const CREDENTIAL_NAME = /key|token|secret|password|authorization|credential/i;
-
-/** A key and a path inside its value, as `servers[0].api_key`. */
-function describeKey(key: string, at: readonly (string | number)[]): string {
-  return at.reduce<string>(
-    (text, part) => (typeof part === "number" ? `${text}[${part}]` : `${text}.${part}`),
-    key,
-  );
-}

@@ -4,6 +4,7 @@
  */
 import type { z } from "zod";
 import type { IssueFact, IssuePlace } from "./issues.ts";
+import { formatKeyPath } from "./key-path.ts";
 import { restoreProtoKeys } from "./records.ts";
 import {
   condenserSchemas,
@@ -145,14 +146,6 @@ function reportInvalid(problem: z.core.$ZodIssue, at: ProblemAt, issues: Pending
 /** The fact, naming the environment variable its value came from (`from environment variable X`). */
 function withEnv<F extends IssueFact>(fact: F, assigned: Assigned): F {
   return assigned.source.kind === "env" ? { ...fact, env: assigned.source.env } : fact;
-}
-
-/** A key and the path inside its value as a reader writes it: `sse_servers[0].api_key`. */
-export function formatKeyPath(key: string, inner: readonly (string | number)[]): string {
-  return inner.reduce<string>(
-    (text, part) => (typeof part === "number" ? `${text}[${part}]` : `${text}.${part}`),
-    key,
-  );
 }
 
 /** The keys a table-valued field accepts: did-you-mean candidates for an unknown key inside it. */
