@@ -5,7 +5,7 @@
 import { type DeepExpansion, expandDeep, isTable } from "./expand-deep.ts";
 import { bareVariableName } from "./interpolate.ts";
 import type { IssueFact } from "./issues.ts";
-import { describeUnknownKey, sectionOfKey } from "./key-hints.ts";
+import { sectionOfKey, unknownKeyFact } from "./key-hints.ts";
 import { formatKeyPath } from "./key-path.ts";
 import type { TomlTable } from "./parse.ts";
 import { createRecord } from "./records.ts";
@@ -232,7 +232,7 @@ function assignFields(
 ) {
   for (const [key, value] of Object.entries(table)) {
     if (known.includes(key)) assign(context, target, section, [...path, key], key, value);
-    else report(context, describeUnknownKey(key, section, known), [...path, key]);
+    else report(context, unknownKeyFact(key, section, known), [...path, key]);
   }
 }
 

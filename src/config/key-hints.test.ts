@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { ConfigError, type ConfigIssue } from "./issues.ts";
-import { describeUnknownKey } from "./key-hints.ts";
+import { unknownKeyFact } from "./key-hints.ts";
 import { loadConfig } from "./load.ts";
 import { agentSchema, fieldNames } from "./schema.ts";
 
@@ -55,7 +55,7 @@ describe("renamed legacy keys are errors whose did-you-mean is the new name", ()
     ["codeact_enable_llm_editor", "enable_llm_editor"],
   ] as const) {
     test(`${old} → ${renamed}`, async () => {
-      assert.equal(describeUnknownKey(old, "agent", known).suggestion, renamed);
+      assert.equal(unknownKeyFact(old, "agent", known).suggestion, renamed);
       const [issue] = await errorsOf(`[agent.CodeActAgent]\n${old} = false\n`);
       assert.equal(issue?.code, "unknown_key");
       assert.equal(issue?.suggestion, renamed);

@@ -39,8 +39,8 @@ export function sectionOfKey(key: string, except: string | null): string | undef
 /** An unknown key in the section it was found in: what to say about it, as an issue fact. */
 export type UnknownKeyFact = Extract<IssueFact, { code: "unknown_key" }>;
 
-/** The did-you-mean for an unknown `key` in `[section]`, whose fields are `known`, as an issue fact. */
-export function describeUnknownKey(key: string, section: string, known: readonly string[]): UnknownKeyFact {
+/** The issue fact, not words, of an unknown `key` in `[section]` whose fields are `known`. */
+export function unknownKeyFact(key: string, section: string, known: readonly string[]): UnknownKeyFact {
   const fact = {
     code: "unknown_key",
     name: key,
