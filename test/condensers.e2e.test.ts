@@ -298,3 +298,39 @@ test("the README's condenser example runs without a key: the summary is billed u
     /condensed \(llm\): forgot 6 events, 10 → 5 events, summary by cheap · mock\/echo/,
   );
 });
+
+test("a sliding window's last hidden events are reported when the run's task ends", async () => {
+  const dir = setUp(`[core]
+save_trajectory_path = "trajectory.json"
+runtime = "local"
+
+[llm]
+model = "gpt-4o"
+api_key = "${secret}"
+base_url = "${upstream.url}/v1"
+
+[condenser]
+type = "recent"
+keep_first = 1
+max_events = 10
+`);
+  const steps = 13;
+  upstream.enqueue(
+    ...Array.from({ length: steps }, (_, step) => think(`look ${step}`)),
+    finish("Done looking."),
+  );
+  const result = await runCli(["run", "-d", "repo", "-t", "Look around"], { cwd: dir });
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(upstream.pendingCount(), 0);
+
+  // The last call saw the system prompt, the task and two messages per step but the window's worth.
+  const last = bodies().at(-1);
+  assert.ok(last);
+  const hidden = 2 + 2 * steps - last.messages.length;
+  const events = trajectoryOf(dir);
+  const condensations = events.filter((event) => event.type === "condensation");
+  const reported = condensations.reduce((sum, event) => sum + (event.forgotten as number), 0);
+  assert.equal(reported, hidden, "every event the model stopped seeing is listed");
+  const end = events.findIndex((event) => event.type === "agent_end");
+  assert.equal(events[end - 1]?.type, "condensation", "the last report comes as the task ends");
+});

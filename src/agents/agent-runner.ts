@@ -11,7 +11,7 @@ import type { AgentDefinition, AgentSummary } from "./agent.ts";
 import type { History } from "./events.ts";
 import { createAgentInstance, type InstanceFactory } from "./instance.ts";
 import type { Ledger } from "./ledger.ts";
-import { type AgentInstance, type LoopRun, runAgentLoop } from "./loop.ts";
+import { type AgentInstance, type AgentOutcome, type LoopRun, runAgentLoop } from "./loop.ts";
 import type { AgentRegistry } from "./registry.ts";
 import { RunStop, type StepLimits } from "./step-limits.ts";
 import { createStreamedText } from "./streamed-text.ts";
@@ -113,7 +113,14 @@ async function runTracked(
     model: agent.model,
     task,
   });
-  const outcome = await runAgentLoop(agent, task, run, messages);
+  // The loop's own list when the caller keeps none, so the condenser can report on it at the end.
+  const conversation = messages ?? [];
+  let outcome: AgentOutcome;
+  try {
+    outcome = await runAgentLoop(agent, task, run, conversation);
+  } finally {
+    agent.condenser?.finish?.(conversation, run);
+  }
   run.history.append({
     type: "agent_end",
     agent: agent.name,

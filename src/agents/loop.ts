@@ -45,6 +45,8 @@ export interface ConversationCondenser {
     run: LoopRun,
     call: (view: ChatMessage[]) => ReturnType<Llm["complete"]>,
   ): ReturnType<Llm["complete"]>;
+  /** Called when a task on `messages` ends (finished, capped or stopped): a last report, if one is due. */
+  finish?(messages: readonly ChatMessage[], run: LoopRun): void;
 }
 
 /** What the loop needs from the run. */

@@ -170,6 +170,38 @@ test("a long sliding window or masking is reported when it starts, then once per
   }
 });
 
+test("at a task's end, what a sliding window or masking hid since its last report is reported once", async () => {
+  const run = {
+    history: createHistory([]),
+    signal: new AbortController().signal,
+    checkLimits: () => undefined,
+  };
+  for (const condenser of [
+    createRecentCondenser({ type: "recent", keep_first: 1, max_events: 20 }),
+    createObservationMaskingCondenser({ type: "observation_masking", attention_window: 20 }),
+  ]) {
+    const history = createHistory([]);
+    const condensing = createAgentCondenser(condenser, owner);
+    const messages = startConversation(history);
+    let shown: ChatMessage[] = messages;
+    for (let step = 0; step < 37; step += 1) {
+      takeStep(history, messages, step);
+      shown = (await condensing.viewFor(messages, { history, requested: false })).messages;
+    }
+    const reported = () =>
+      condensations(history).reduce((sum, event) => sum + event.forgotten + event.masked_event_ids.length, 0);
+    const unseen =
+      messages.length - shown.length + shown.filter((message) => !messages.includes(message)).length;
+    const before = condensations(history).length;
+    assert.ok(reported() < unseen, `${condenser.type}: the last ones are not reported during the task`);
+    condensing.finish?.(messages, { ...run, history });
+    assert.equal(condensations(history).length, before + 1);
+    assert.equal(reported(), unseen, `${condenser.type}: every event the model no longer sees is listed`);
+    condensing.finish?.(messages, { ...run, history });
+    assert.equal(condensations(history).length, before + 1, "nothing new, nothing reported");
+  }
+});
+
 test("asked after a context-too-long answer, the condensation says so", async () => {
   const history = createHistory([]);
   const condensing = createAgentCondenser(

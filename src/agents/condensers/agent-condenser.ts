@@ -14,6 +14,7 @@ import {
   applyCondensation,
   type ConversationState,
   conversationStateOf,
+  existingStateOf,
   isMaterial,
   newlyHiddenOrMasked,
   takeUnreported,
@@ -145,6 +146,26 @@ async function condenseView(
 }
 
 /**
+ * At a task's end, reports what a view-only condenser hid or masked since its last event (if anything),
+ * so the trajectory lists every event the model stopped seeing, the last few included.
+ */
+function reportUnreported(
+  condenser: Condenser,
+  owner: ConversationOwner,
+  messages: readonly ChatMessage[],
+  history: History,
+): void {
+  const state = existingStateOf(messages);
+  if (state === undefined || state.unreported.hidden.length + state.unreported.masked.length === 0) return;
+  const unreported = takeUnreported(state);
+  recordCondensation({ history, requested: false }, owner, state, condenser, {
+    forgotten: unreported.hidden,
+    masked: unreported.masked,
+    ...state.lastShown,
+  });
+}
+
+/**
  * Wraps a condenser for an agent instance.
  * @example const condensing = createAgentCondenser(createCondenser(config, llmFor), { name: "CodeActAgent", depth: 0 });
  */
@@ -160,6 +181,7 @@ export function createAgentCondenser(condenser: Condenser, owner: ConversationOw
         condenser.type,
         call,
       ),
+    finish: (messages, run) => reportUnreported(condenser, owner, messages, run.history),
     async viewFor(messages, request) {
       // Nothing to keep track of: the conversation is sent as it is, at no cost per step.
       if (condenser.type === "noop") return { messages: messages as ChatMessage[], changed: false };

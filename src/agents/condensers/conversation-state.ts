@@ -36,6 +36,8 @@ export interface ConversationState {
   unreported: { hidden: ViewEvent[]; masked: ViewEvent[] };
   /** Whether a view-only condenser's hiding or masking has been reported in this conversation. */
   reported: boolean;
+  /** The last step's view, before and after a view-only condenser, for a report at the task's end. */
+  lastShown: { before: number; after: number };
   ids: EventIdTracker;
 }
 
@@ -87,6 +89,7 @@ export function conversationStateOf(
       masked: new Set(),
       unreported: { hidden: [], masked: [] },
       reported: false,
+      lastShown: { before: 0, after: 0 },
       ids: createEventIdTracker(history, owner),
     };
     states.set(messages, state);
@@ -100,6 +103,11 @@ export function conversationStateOf(
   }
   state.ids.update(messages);
   return state;
+}
+
+/** The state of a conversation a condenser has seen, if any (no new messages are taken in). */
+export function existingStateOf(messages: readonly ChatMessage[]): ConversationState | undefined {
+  return states.get(messages);
 }
 
 /** Forgets what a condensation forgot (the old summary too, when it did), keeps its summary, and rebuilds the view. */
@@ -135,6 +143,7 @@ export function newlyHiddenOrMasked(
   const masked = shown.filter(
     (event) => event.index >= 0 && event.message !== messages[event.index] && !state.masked.has(event.index),
   );
+  state.lastShown = { before: view.length, after: shown.length };
   for (const event of hidden) state.hidden.add(event.index);
   for (const event of masked) state.masked.add(event.index);
   state.unreported.hidden.push(...hidden);
