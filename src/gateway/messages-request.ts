@@ -8,19 +8,7 @@
 import type { ChatMessage, ContentPart, ToolCall, ToolChoice, ToolDefinition } from "../llm/index.ts";
 import type { ChatCall, RequestParams } from "./chat-call.ts";
 import { invalidRequest } from "./errors.ts";
-
-type Json = Record<string, unknown>;
-
-const isObject = (value: unknown): value is Json =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
-
-function optionalNumber(json: Json, key: string, integer = false): number | undefined {
-  const value = json[key];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== "number" || !Number.isFinite(value) || (integer && !Number.isInteger(value)))
-    throw invalidRequest(`${key}: must be ${integer ? "an integer" : "a number"}`, key);
-  return value;
-}
+import { isObject, type Json, optionalNumber } from "./json-fields.ts";
 
 /** The prompt of a Messages body: its messages (system first) and tools, as `count_tokens` reads it too. */
 export interface MessagesPrompt {
@@ -59,7 +47,7 @@ export function toMessagesPrompt(json: Json): MessagesPrompt {
  */
 export function toMessagesCall(json: Json): ChatCall {
   const prompt = toMessagesPrompt(json);
-  const maxTokens = optionalNumber(json, "max_tokens", true);
+  const maxTokens = optionalNumber(json, "max_tokens", true, "max_tokens:");
   if (maxTokens === undefined)
     throw invalidRequest("max_tokens: Field required: the most tokens to generate", "max_tokens");
   if (maxTokens < 1) throw invalidRequest("max_tokens: must be at least 1", "max_tokens");
@@ -68,11 +56,11 @@ export function toMessagesCall(json: Json): ChatCall {
   checkThinking(json.thinking);
 
   const params: RequestParams = { max_output_tokens: maxTokens };
-  const temperature = optionalNumber(json, "temperature");
+  const temperature = optionalNumber(json, "temperature", false, "temperature:");
   if (temperature !== undefined) params.temperature = temperature;
-  const topP = optionalNumber(json, "top_p");
+  const topP = optionalNumber(json, "top_p", false, "top_p:");
   if (topP !== undefined) params.top_p = topP;
-  const topK = optionalNumber(json, "top_k", true);
+  const topK = optionalNumber(json, "top_k", true, "top_k:");
   if (topK !== undefined) params.top_k = topK;
   return {
     ...prompt,

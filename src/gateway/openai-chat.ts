@@ -6,11 +6,7 @@ import type { ChatMessage, Completion, StreamDelta, ToolDefinition, Usage } from
 import type { ChatCall, RequestParams } from "./chat-call.ts";
 import type { Dialect } from "./dialect.ts";
 import { type GatewayError, invalidRequest, toOpenAiErrorBody } from "./errors.ts";
-
-type Json = Record<string, unknown>;
-
-const isObject = (value: unknown): value is Json =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
+import { isObject, type Json, optionalNumber } from "./json-fields.ts";
 
 /** Parses a request body as a JSON object, or throws a 400. */
 export function parseJsonBody(body: Buffer): Json {
@@ -21,14 +17,6 @@ export function parseJsonBody(body: Buffer): Json {
     throw invalidRequest(`the request body is not valid JSON (${(error as Error).message})`);
   }
   if (!isObject(value)) throw invalidRequest("the request body must be a JSON object");
-  return value;
-}
-
-function optionalNumber(json: Json, key: string, integer = false): number | undefined {
-  const value = json[key];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== "number" || !Number.isFinite(value) || (integer && !Number.isInteger(value)))
-    throw invalidRequest(`"${key}" must be ${integer ? "an integer" : "a number"}`, key);
   return value;
 }
 

@@ -7,11 +7,7 @@
 import type { ChatMessage, ContentPart, ResponseFormat, ToolCall, ToolDefinition } from "../llm/index.ts";
 import type { ChatCall, RequestParams } from "./chat-call.ts";
 import { invalidRequest } from "./errors.ts";
-
-type Json = Record<string, unknown>;
-
-const isObject = (value: unknown): value is Json =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
+import { isObject, type Json, optionalNumber } from "./json-fields.ts";
 
 /** A Responses request read and checked: the call for the runtime, and what the answer echoes back. */
 export interface ResponsesRequest {
@@ -41,14 +37,6 @@ const unsupported: Record<string, string> = {
   conversation: 'conversations are not supported; use "previous_response_id" or send the whole input',
   prompt: "stored prompt templates are not supported; send the instructions and input",
 };
-
-function optionalNumber(json: Json, key: string, integer = false): number | undefined {
-  const value = json[key];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== "number" || !Number.isFinite(value) || (integer && !Number.isInteger(value)))
-    throw invalidRequest(`"${key}" must be ${integer ? "an integer" : "a number"}`, key);
-  return value;
-}
 
 /** Reads and checks a `POST /v1/responses` body. */
 export function readResponsesRequest(json: Json): ResponsesRequest {
