@@ -5,7 +5,7 @@
 import type { Config } from "../config/load.ts";
 import { inferProvider } from "../llm/index.ts";
 import type { AccessRecord } from "./access-log.ts";
-import { authenticate, authorize, mayUse } from "./auth.ts";
+import { authenticate, authorize, type ClientKey, mayUse } from "./auth.ts";
 import { type GatewayRequest, type GatewayResponse, jsonResponse } from "./http.ts";
 import {
   listAnthropicModels,
@@ -25,18 +25,18 @@ export function routeModels(
   record: AccessRecord,
 ): Promise<GatewayResponse> | undefined {
   if (request.method !== "GET") return undefined;
-  if (request.path === "/v1/models") return serveModelList(request, snapshot, record);
-  if (request.path.startsWith(modelPrefix)) return serveModel(request, snapshot, record);
-  return undefined;
+  const list = request.path === "/v1/models";
+  if (!list && !request.path.startsWith(modelPrefix)) return undefined;
+  const key = authenticate(snapshot.keys, request.headers);
+  record.key = key?.id;
+  return list ? serveModelList(request, snapshot, key) : serveModel(request, snapshot, record, key);
 }
 
 async function serveModelList(
   request: GatewayRequest,
   snapshot: GatewaySnapshot,
-  record: AccessRecord,
+  key: ClientKey | undefined,
 ): Promise<GatewayResponse> {
-  const key = authenticate(snapshot.keys, request.headers);
-  record.key = key?.id;
   const allowed = (name: string) => mayUse(key, name);
   if (wantsAnthropicShape(request.path, request.headers)) {
     await loadCatalogsOf(snapshot.config, Object.keys(snapshot.config.llms).filter(allowed));
@@ -52,9 +52,8 @@ async function serveModel(
   request: GatewayRequest,
   snapshot: GatewaySnapshot,
   record: AccessRecord,
+  key: ClientKey | undefined,
 ): Promise<GatewayResponse> {
-  const key = authenticate(snapshot.keys, request.headers);
-  record.key = key?.id;
   const name = findConfigName(decodeURIComponent(request.path.slice(modelPrefix.length)), snapshot.config);
   record.config = name;
   authorize(key, name);
