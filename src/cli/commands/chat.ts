@@ -4,10 +4,7 @@
  * stdin piped: one task per line, each answer on stdout.
  */
 import { createInterface } from "node:readline";
-import { RunSetupError } from "../../agents/instance.ts";
-import { openRunCommandRuntime } from "../../agents/run-setup.ts";
 import { openSession, type Session } from "../../agents/session.ts";
-import type { CommandRuntime } from "../../agents/shell/command-runtime.ts";
 import type { ActionToConfirm } from "../../agents/tools/tool.ts";
 import {
   CONFIRM_PROMPT,
@@ -23,7 +20,8 @@ import { defineCommand } from "../command.ts";
 import { type CliIo, useColor } from "../io.ts";
 import { loadConfigOrReport } from "../load.ts";
 import { configFlag, DIRECTORY_FLAG, type ParsedArgs, resolveWorkspace } from "../options.ts";
-import { createPaint, safeText } from "../output.ts";
+import { createPaint } from "../output.ts";
+import { openCommandsOrReport, reportSetupError } from "../setup-report.ts";
 
 const FLAGS = {
   "agent-cls": configFlag("agent-cls", "the agent to talk to (default: [core] default_agent, CodeActAgent)"),
@@ -61,14 +59,8 @@ async function chat(parsed: ParsedArgs<typeof FLAGS>, io: CliIo): Promise<number
   const screen = terminal ? io.stdout : io.stderr;
   const paint = createPaint(useColor(screen, io.env));
 
-  let commands: CommandRuntime;
-  try {
-    commands = await openRunCommandRuntime(config, workspace, io.env);
-  } catch (error) {
-    if (!(error instanceof RunSetupError)) throw error;
-    io.stderr.write(`llmconf: ${safeText(error.message)}\n`);
-    return 1;
-  }
+  const commands = await openCommandsOrReport(config, workspace, io);
+  if (commands === undefined) return 1;
   screen.write(paint(2, `llmconf: ${commands.summary}\n`));
 
   // In a terminal readline edits the line and echoes it; io.stdout is then the real process.stdout.
@@ -104,9 +96,7 @@ async function chat(parsed: ParsedArgs<typeof FLAGS>, io: CliIo): Promise<number
   } catch (error) {
     lines.close();
     await commands.close();
-    if (!(error instanceof RunSetupError)) throw error;
-    io.stderr.write(`llmconf: ${safeText(error.message)}\n`);
-    return 1;
+    return reportSetupError(error, io);
   }
 
   try {

@@ -4,9 +4,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { RunSetupError } from "../../agents/instance.ts";
-import { openRunCommandRuntime, type RunResult, runTask } from "../../agents/run.ts";
-import type { CommandRuntime } from "../../agents/shell/command-runtime.ts";
+import { type RunResult, runTask } from "../../agents/run.ts";
 import { defineCommand } from "../command.ts";
 import { type CliIo, readStdin, UsageError, useColor } from "../io.ts";
 import { loadConfigOrReport } from "../load.ts";
@@ -14,6 +12,7 @@ import { configFlag, DIRECTORY_FLAG, type ParsedArgs, resolveWorkspace } from ".
 import { createPaint, escapeControl, safeText } from "../output.ts";
 import { createRunProgress } from "../run-progress.ts";
 import { formatOutcome, formatRunTable, toRunJson } from "../run-report.ts";
+import { openCommandsOrReport, reportSetupError } from "../setup-report.ts";
 
 const FLAGS = {
   task: { type: "string", short: "t", value: "TASK", help: "the task (or -f FILE, or the task on stdin)" },
@@ -79,15 +78,8 @@ async function run(parsed: ParsedArgs<typeof FLAGS>, io: CliIo): Promise<number>
     return 1;
   }
 
-  // Before anything is sent: a sandbox that cannot start stops the run here, never falling back.
-  let commands: CommandRuntime;
-  try {
-    commands = await openRunCommandRuntime(config, workspace, io.env);
-  } catch (error) {
-    if (!(error instanceof RunSetupError)) throw error;
-    io.stderr.write(`llmconf: ${safeText(error.message)}\n`);
-    return 1;
-  }
+  const commands = await openCommandsOrReport(config, workspace, io);
+  if (commands === undefined) return 1;
   io.stderr.write(`llmconf: ${commands.summary}\n`);
 
   const paint = createPaint(useColor(io.stderr, io.env));
@@ -115,9 +107,7 @@ async function run(parsed: ParsedArgs<typeof FLAGS>, io: CliIo): Promise<number>
     });
   } catch (error) {
     progress.finish();
-    if (!(error instanceof RunSetupError)) throw error;
-    io.stderr.write(`llmconf: ${safeText(error.message)}\n`);
-    return 1;
+    return reportSetupError(error, io);
   } finally {
     process.removeListener("SIGINT", onInterrupt);
     await commands.close();
