@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import type { Behaviour } from "../src/llm/replies/behaviours.ts";
 import { root, runCli } from "./run-cli.ts";
-import { setUpRun, toolCall, trajectoryOf, useFakeUpstream } from "./run-fixture.ts";
+import { breakdownRows, setUpRun, toolCall, trajectoryOf, useFakeUpstream } from "./run-fixture.ts";
 
 const secret = "sk-condenser-e2e-never-shown-777";
 const upstream = await useFakeUpstream();
@@ -104,18 +104,10 @@ max_size = 8
   // The bill: the agent's calls under its config, the summary under cheap, both in --json.
   const output = JSON.parse(result.stdout);
   assert.equal(output.status, "finished");
-  assert.deepEqual(
-    output.breakdown.map((row: { agent: string; llm_config: string; model: string; calls: number }) => [
-      row.agent,
-      row.llm_config,
-      row.model,
-      row.calls,
-    ]),
-    [
-      ["CodeActAgent", "llm", "gpt-4o", 6],
-      ["CodeActAgent", "cheap", "gpt-4o-mini", 1],
-    ],
-  );
+  assert.deepEqual(breakdownRows(output), [
+    ["CodeActAgent", "llm", "gpt-4o", 6],
+    ["CodeActAgent", "cheap", "gpt-4o-mini", 1],
+  ]);
   assert.equal(output.llm_configs.cheap.calls, 1);
   assert.equal(output.llm_configs.cheap.model, "gpt-4o-mini");
   assert.ok(output.llm_configs.cheap.input_tokens > 0);

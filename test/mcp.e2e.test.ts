@@ -3,18 +3,18 @@
 // bubblewrap sandbox), real HTTP MCP servers started here, scripted tool calls, real processes checked
 // by pid and command line after the run and after Ctrl-C.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { startSseServer, startStreamableHttpServer } from "./fixtures/mcp/http-server.ts";
 import { echoServer, echoServerEntry, processesWith } from "./mcp-servers.ts";
-import { bin, runCli } from "./run-cli.ts";
+import { runCli } from "./run-cli.ts";
 import {
   toolCall as call,
   lastObservations,
   setUpRun,
+  startRunUntil,
   trajectoryOf as trajectory,
   useFakeUpstream,
 } from "./run-fixture.ts";
@@ -166,21 +166,12 @@ for (const runtime of ["local", "sandbox"]) {
     const marker = randomUUID();
     const { dir, workspace } = setUp({ runtime, mcp: `stdio_servers = [${echoEntry("echo", marker)}]` });
     upstream.enqueue(call("hang", {}));
-    const child = spawn(process.execPath, [bin, "run", "-d", "repo", "-t", "wait"], {
-      cwd: dir,
-      env: { PATH: process.env.PATH ?? "", HOME: "/nonexistent" },
-    });
-    let stderr = "";
-    child.stderr.on("data", (chunk) => {
-      stderr += chunk;
-    });
-    const closed = new Promise<number | null>((done) => child.on("close", done));
-    // Wait (without a clock) until the tool call is running in the server, then interrupt.
-    while (!existsSync(join(workspace, "mcp-hang-started"))) await new Promise((done) => setImmediate(done));
+    // Interrupted once the tool call is running in the server.
+    const running = await startRunUntil(dir, join(workspace, "mcp-hang-started"));
     assert.notDeepEqual(processesWith(marker), []);
-    child.kill("SIGINT");
-    assert.equal(await closed, 130, stderr);
-    assert.match(stderr, /interrupted/);
+    running.interrupt();
+    assert.equal(await running.closed, 130, running.stderr());
+    assert.match(running.stderr(), /interrupted/);
     assert.deepEqual(processesWith(marker), []);
   });
 }

@@ -2,13 +2,14 @@
 // directory holding config.toml and a workspace beside it, scripted tool calls, and what the run left
 // behind (its trajectory, the observations sent back).
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, beforeEach } from "node:test";
 import { type FakeUpstream, startFakeUpstream } from "../src/fake-upstream/server.ts";
 import type { Behaviour } from "../src/llm/replies/behaviours.ts";
-import { root } from "./run-cli.ts";
+import { bin, root } from "./run-cli.ts";
 
 /**
  * Starts the fake upstream for the calling test file (once dist/ is built): reset before each test,
@@ -72,4 +73,36 @@ export function strongAndCheapConfig(upstream: FakeUpstream, apiKey: string, ext
   const llm = (model: string, input: number) =>
     `model = "openai/${model}"\nbase_url = "${upstream.url}/v1"\napi_key = "${apiKey}"\nnum_retries = 0\ninput_cost_per_token = ${input}\noutput_cost_per_token = ${input * 2}\n`;
   return `[core]\nruntime = "local"\n\n[llm]\n${llm("gpt-4o", 0.00001)}\n[llm.cheap]\n${llm("gpt-4o-mini", 0.000001)}\n${extra}`;
+}
+
+/** A run's `--json` breakdown as `[agent, llm_config, model, calls]` rows, the bill's split at a glance. */
+export function breakdownRows(output: {
+  breakdown: { agent: string; llm_config: string; model: string; calls: number }[];
+}): [string, string, string, number][] {
+  return output.breakdown.map((row) => [row.agent, row.llm_config, row.model, row.calls]);
+}
+
+/** A `run -d repo -t wait` in `dir` left running, to interrupt: its stderr so far and its exit code. */
+export interface RunningRun {
+  interrupt(): void;
+  stderr(): string;
+  closed: Promise<number | null>;
+}
+
+/**
+ * Starts `run` as a child process whose tool call is about to run, and resolves once `startedFile`
+ * exists (what the tool writes when it has started), without a clock.
+ */
+export async function startRunUntil(dir: string, startedFile: string): Promise<RunningRun> {
+  const child = spawn(process.execPath, [bin, "run", "-d", "repo", "-t", "wait"], {
+    cwd: dir,
+    env: { PATH: process.env.PATH ?? "", HOME: "/nonexistent" },
+  });
+  let stderr = "";
+  child.stderr.on("data", (chunk) => {
+    stderr += chunk;
+  });
+  const closed = new Promise<number | null>((done) => child.on("close", done));
+  while (!existsSync(startedFile)) await new Promise((done) => setImmediate(done));
+  return { interrupt: () => child.kill("SIGINT"), stderr: () => stderr, closed };
 }

@@ -1,13 +1,19 @@
 // `llmconf run`, spawned as a user runs it, against the fake upstream: scripted tool calls over real
 // HTTP, real files in a temporary workspace, real processes.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import type { Behaviour } from "../src/llm/replies/behaviours.ts";
-import { bin, root, runCli } from "./run-cli.ts";
-import { toolCall as call, lastObservations, setUpRun, useFakeUpstream } from "./run-fixture.ts";
+import { root, runCli } from "./run-cli.ts";
+import {
+  breakdownRows,
+  toolCall as call,
+  lastObservations,
+  setUpRun,
+  startRunUntil,
+  useFakeUpstream,
+} from "./run-fixture.ts";
 
 const secret = "sk-run-e2e-never-shown-4242";
 const upstream = await useFakeUpstream();
@@ -97,19 +103,11 @@ test("the cost-optimisation example: CodeActAgent delegates exploring and writin
   assert.equal(output.agents.CodeWriterAgent.llm_config, "code-gen");
   assert.equal(output.agents.CodeActAgent.calls, 3);
   assert.deepEqual(output.llm_configs["repo-explorer"].model, "gpt-3.5-turbo");
-  assert.deepEqual(
-    output.breakdown.map((row: { agent: string; llm_config: string; model: string; calls: number }) => [
-      row.agent,
-      row.llm_config,
-      row.model,
-      row.calls,
-    ]),
-    [
-      ["CodeActAgent", "llm", "gpt-4", 3],
-      ["RepoExplorerAgent", "repo-explorer", "gpt-3.5-turbo", 2],
-      ["CodeWriterAgent", "code-gen", "gpt-4", 2],
-    ],
-  );
+  assert.deepEqual(breakdownRows(output), [
+    ["CodeActAgent", "llm", "gpt-4", 3],
+    ["RepoExplorerAgent", "repo-explorer", "gpt-3.5-turbo", 2],
+    ["CodeWriterAgent", "code-gen", "gpt-4", 2],
+  ]);
   const parts = output.breakdown.reduce((total: number, row: { cost: number }) => total + row.cost, 0);
   assert.ok(output.total_cost > 0);
   assert.ok(Math.abs(parts - output.total_cost) < 1e-9);
@@ -394,21 +392,12 @@ test("confirmation_mode refuses a headless run unless --yes is given", async () 
 test("Ctrl-C mid-run kills the running command, prints the table so far and exits 130", async () => {
   const { dir, workspace } = setUp(costOptimizationConfig());
   upstream.enqueue(call("execute_bash", { command: "touch started; sleep 120" }));
-  const child = spawn(process.execPath, [bin, "run", "-d", "repo", "-t", "wait"], {
-    cwd: dir,
-    env: { PATH: process.env.PATH ?? "", HOME: "/nonexistent" },
-  });
-  let stderr = "";
-  child.stderr.on("data", (chunk) => {
-    stderr += chunk;
-  });
-  const closed = new Promise<number | null>((done) => child.on("close", done));
-  // Wait (without a clock) until the command is running, then interrupt.
-  while (!existsSync(join(workspace, "started"))) await new Promise((done) => setImmediate(done));
-  child.kill("SIGINT");
-  assert.equal(await closed, 130);
-  assert.match(stderr, /^CodeActAgent +llm +gpt-4 +1 /m);
-  assert.match(stderr, /interrupted/);
+  // Interrupted once the command is running.
+  const running = await startRunUntil(dir, join(workspace, "started"));
+  running.interrupt();
+  assert.equal(await running.closed, 130);
+  assert.match(running.stderr(), /^CodeActAgent +llm +gpt-4 +1 /m);
+  assert.match(running.stderr(), /interrupted/);
 });
 
 test("the task comes from -f FILE or stdin; an unknown agent is refused with the known ones listed", async () => {
