@@ -4,7 +4,7 @@
  * Field names use snake_case like the rest of llmconf's JSON (and OpenHands' trajectories).
  */
 import type { LlmConfigReason } from "../config/load.ts";
-import { redactSecrets } from "../config/secrets.ts";
+import { maskableSecrets, redactSecrets } from "../config/secrets.ts";
 import type { ToolCall, Usage } from "../llm/messages.ts";
 
 /**
@@ -156,7 +156,7 @@ export function createHistory(
   options: { secrets?: readonly string[]; now?: () => Date } = {},
 ): History {
   const events: RunEvent[] = [];
-  const secrets = (options.secrets ?? []).filter((secret) => secret.length >= 4);
+  const secrets = maskableSecrets(options.secrets ?? []);
   const now = options.now ?? (() => new Date());
   return {
     events,

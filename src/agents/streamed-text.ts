@@ -3,7 +3,7 @@
  * once; a stream arrives in pieces, and a key the model repeats may be split across two of them, so
  * the tail that could be the start of a secret is held back until the next piece says what it is.
  */
-import { redactSecrets } from "../config/secrets.ts";
+import { maskableSecrets, redactSecrets } from "../config/secrets.ts";
 
 /** Where one call's text deltas go, masked, until the call ends. */
 export interface StreamedText {
@@ -32,8 +32,7 @@ function secretPrefixAtEnd(text: string, secrets: readonly string[]): number {
  * @example const text = createStreamedText(setup.secrets, (piece) => process.stdout.write(piece));
  */
 export function createStreamedText(secrets: readonly string[], emit: (text: string) => void): StreamedText {
-  // The history's rule: values shorter than 4 characters are never masked.
-  const masked = secrets.filter((secret) => secret.length >= 4);
+  const masked = maskableSecrets(secrets);
   let held = "";
   return {
     write(text) {

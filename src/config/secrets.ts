@@ -221,13 +221,19 @@ function tomlNumber(value: number): string {
   return value > 0 ? "inf" : "-inf";
 }
 
+/**
+ * The values of `secrets` that are masked: very short values would mask ordinary words, and no real
+ * key is that short.
+ */
+export function maskableSecrets(secrets: readonly string[]): string[] {
+  return secrets.filter((secret) => secret.length >= 4);
+}
+
 /** Replaces every occurrence of a secret value in a text (an error message, a log) with the mask. */
 export function redactSecrets(text: string, secrets: readonly string[]): string {
   let result = text;
   // Longest first, so a secret that contains another is masked whole.
-  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
-    // Very short values would mask ordinary words; no real key is that short.
-    if (secret.length >= 4) result = result.split(secret).join(MASK);
-  }
+  for (const secret of maskableSecrets(secrets).sort((a, b) => b.length - a.length))
+    result = result.split(secret).join(MASK);
   return result;
 }
